@@ -1,0 +1,62 @@
+# ogi — government information-disclosure annual reports → tidy, checked tables.
+# `make help` lists the targets. Every target sets itself up: a fresh clone needs only `make run` and `make test`.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+STAMPS := .stamps
+JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
+
+.PHONY: help setup fonts run ingest notebooks test test-lib test-notebooks bench lab strip clean
+
+help: ## list the targets
+	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-15s %s\n", $$1, $$2}'
+
+$(STAMPS):
+	@mkdir -p $(STAMPS)
+
+$(PY):
+	python3 -m venv $(VENV)
+
+# Re-install only when the dependency list changes.
+$(STAMPS)/installed: pyproject.toml | $(PY) $(STAMPS)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	@touch $@
+
+# A CJK font so charts render Chinese labels (Debian package; needs apt and root, as on CI).
+$(STAMPS)/fonts: | $(STAMPS)
+	@if fc-list :lang=zh 2>/dev/null | grep -qiE 'wqy|noto.*cjk|source han'; then \
+	  echo "CJK font present"; \
+	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-wqy-microhei fontconfig) >/dev/null; \
+	else \
+	  echo "No CJK font found and cannot apt-get install fonts-wqy-microhei: please install a CJK font (e.g. fonts-wqy-microhei or fonts-noto-cjk)." >&2; exit 1; \
+	fi
+	@touch $@
+
+setup: $(STAMPS)/installed $(STAMPS)/fonts ## create .venv, install the project and a CJK font (idempotent)
+
+run: setup ## ingest data/raw → data/processed, execute the notebooks, write reports/index.html
+	$(PY) -m ogi run --jobs $(JOBS)
+
+ingest: setup ## only ingest data/raw → data/processed (Parquet)
+	$(PY) -m ogi ingest --jobs $(JOBS)
+
+test: setup ## run the library tests (pytest) and the notebook tests (nbval)
+	$(PY) -m pytest tests
+	@if ls notebooks/*.ipynb >/dev/null 2>&1; then $(PY) -m pytest --nbval-lax -p no:cacheprovider notebooks; else echo "no notebooks yet"; fi
+
+bench: setup ## speed benchmarks; prints a table and writes bench/results.md
+	$(PY) bench/run.py
+
+lab: setup ## open the notebooks in JupyterLab
+	$(VENV)/bin/jupyter lab notebooks/
+
+strip: setup ## strip notebook outputs (keeps cells tagged keep_output)
+	$(PY) -m ogi.nbhygiene notebooks/*.ipynb
+
+clean: ## remove generated outputs (keeps .venv)
+	rm -rf data/processed/*.parquet data/processed/cache reports $(STAMPS)

@@ -1,0 +1,172 @@
+"""Recovering cells from collapsed digit runs (`640020470` = 64|0|0|2|0|4|70).
+
+When a page's text lost its cell separators, a row's numbers survive as one or a few digit runs.
+We enumerate every way to cut the runs into the row's number of cells (a multi-digit cell never
+starts with 0), keep the cuts that satisfy the report's own identities, and accept a cell only
+when every surviving assignment agrees on it. Anything else is returned as ambiguous, with its
+candidates, for the caller to flag — never guessed.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+
+MAX_CANDIDATES_PER_ROW = 20000
+MAX_COMBINATIONS = 200000
+
+
+def piece_splits(s: str, k: int) -> Iterator[tuple[int, ...]]:
+    """All ways to cut the digit string s into k numbers with no leading zeros."""
+    if k == 1:
+        if s and (s == "0" or s[0] != "0"):
+            yield (int(s),)
+        return
+    if len(s) < k:
+        return
+    if s[0] == "0":
+        for rest in piece_splits(s[1:], k - 1):
+            yield (0, *rest)
+        return
+    for cut in range(1, len(s) - k + 2):
+        for rest in piece_splits(s[cut:], k - 1):
+            yield (int(s[:cut]), *rest)
+
+
+def splits(pieces: Sequence[str], n: int) -> Iterator[tuple[int, ...]]:
+    """Cut an ordered list of digit runs (known boundaries between them) into n numbers."""
+    if not pieces:
+        if n == 0:
+            yield ()
+        return
+    first, rest = pieces[0], pieces[1:]
+    min_rest = len(rest)
+    max_rest = sum(len(p) for p in rest)
+    for k in range(1, min(len(first), n - min_rest) + 1):
+        if n - k > max_rest:
+            continue
+        for head in piece_splits(first, k):
+            for tail in splits(rest, n - k):
+                yield head + tail
+
+
+def digit_spans(pieces: Sequence[str], values: Sequence[int]) -> list[tuple[int, int, int]]:
+    """For a split, (piece index, first digit, last digit) of each value — 1-based digits, for locators."""
+    spans = []
+    p, pos = 0, 0
+    for v in values:
+        width = len(str(v))
+        while pos >= len(pieces[p]):
+            p, pos = p + 1, 0
+        spans.append((p, pos + 1, pos + width))
+        pos += width
+    return spans
+
+
+@dataclass
+class Unknown:
+    """One row (or block) whose cells must be recovered from digit runs."""
+
+    key: str
+    pieces: list[str]
+    n: int
+    row_rule: Callable[[tuple[int, ...]], bool] | None = None
+    candidates: list[tuple[int, ...]] = field(default_factory=list)
+    too_many: bool = False
+
+    def enumerate(self) -> None:
+        for values in splits(self.pieces, self.n):
+            if self.row_rule is None or self.row_rule(values):
+                self.candidates.append(values)
+                if len(self.candidates) > MAX_CANDIDATES_PER_ROW:
+                    self.too_many = True
+                    self.candidates = []
+                    return
+
+
+@dataclass
+class Outcome:
+    """Per unknown key: the values every solution agrees on (None where they differ) and why."""
+
+    values: dict[str, list[int | None]]
+    alternatives: dict[str, list[tuple[int, ...]]]
+    reason: dict[str, str]
+
+
+def solve(
+    unknowns: list[Unknown],
+    consistent: Callable[[dict[str, tuple[int, ...]]], bool] | None,
+) -> Outcome:
+    """Enumerate each unknown's candidates and keep the joint assignments `consistent` accepts.
+
+    `consistent` receives {key: values} for all unknowns and checks the cross-row identities
+    (with the known cells already bound by the caller). Without it, each row stands alone.
+    """
+    for u in unknowns:
+        u.enumerate()
+    values: dict[str, list[int | None]] = {}
+    alternatives: dict[str, list[tuple[int, ...]]] = {}
+    reason: dict[str, str] = {}
+    solvable = [u for u in unknowns if u.candidates and not u.too_many]
+    for u in unknowns:
+        if u.too_many:
+            reason[u.key] = f"more than {MAX_CANDIDATES_PER_ROW} ways to split the digits"
+        elif not u.candidates:
+            reason[u.key] = "no split of the digits satisfies the row's identity"
+    solutions: list[dict[str, tuple[int, ...]]] = []
+    combos = 1
+    for u in solvable:
+        combos *= len(u.candidates)
+    if consistent is not None and solvable and combos <= MAX_COMBINATIONS:
+        keys = [u.key for u in solvable]
+        for combo in itertools.product(*(u.candidates for u in solvable)):
+            assignment = dict(zip(keys, combo))
+            if consistent(assignment):
+                solutions.append(assignment)
+        if not solutions:
+            # the source itself breaks an identity: keep only what each row settles alone
+            for u in solvable:
+                reason.setdefault(u.key, "no split satisfies the column identities (the source is inconsistent)")
+            solutions = []
+            per_row = {u.key: u.candidates for u in solvable}
+        else:
+            per_row = {k: sorted({s[k] for s in solutions}) for k in keys}
+    else:
+        if consistent is not None and combos > MAX_COMBINATIONS:
+            for u in solvable:
+                if len(u.candidates) > 1:
+                    reason.setdefault(u.key, f"{combos} joint splits: too many to test against the identities")
+        per_row = {u.key: u.candidates for u in solvable}
+    for u in unknowns:
+        cands = per_row.get(u.key, [])
+        alternatives[u.key] = list(cands)
+        if not cands:
+            values[u.key] = [None] * u.n
+            continue
+        agreed: list[int | None] = []
+        for i in range(u.n):
+            col = {c[i] for c in cands}
+            agreed.append(col.pop() if len(col) == 1 else None)
+        values[u.key] = agreed
+        if len(cands) > 1:
+            reason.setdefault(u.key, f"{len(cands)} splits satisfy the identities")
+    return Outcome(values, alternatives, reason)
+
+
+def solve_with_fallback(unknowns: list[Unknown], identities: list, consistent) -> Outcome:
+    """Solve under all identities; if the source breaks one family (e.g. outcomes do not add up),
+    retry under each family alone, so the identities the source keeps still settle the digits."""
+    families = [identities] + [[i for i in identities if i.check == c] for c in dict.fromkeys(i.check for i in identities)]
+    last = None
+    for fam in families:
+        fresh = [Unknown(u.key, u.pieces, u.n, u.row_rule) for u in unknowns]
+        out = solve(fresh, lambda a, fam=fam: consistent(a, fam))
+        last = out
+        if not any("source is inconsistent" in r for r in out.reason.values()):
+            if fam is not identities:
+                names = sorted({i.check for i in fam})
+                for u in fresh:
+                    out.reason.setdefault(u.key, f"settled by {', '.join(names)} only: other identities fail in the source")
+            return out
+    return last

@@ -1,0 +1,31 @@
+"""Extraction: the bytes of one input → its kind, a token stream and its plain text.
+
+Nothing here knows the report formats beyond finding table cells; see `align` for that.
+"""
+
+from __future__ import annotations
+
+import re
+
+MAGIC = {
+    b"%PDF": "pdf",
+    b"PK\x03\x04": "zip",
+    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1": "ole",  # old binary Word (.doc), .wps, .xls
+}
+_HTML_HINT = re.compile(rb"<\s*(?:html|body|table|p|div|tr|td|span|meta|!doctype)\b", re.I)
+
+
+def sniff(data: bytes, name: str = "") -> str:
+    """Input kind from the content (never the file name alone): text, html, pdf, docx, ole, zip."""
+    head = data[:4096]
+    stripped = head.lstrip()
+    for magic, kind in MAGIC.items():
+        if stripped.startswith(magic):
+            if kind == "zip":
+                return "docx" if b"word/" in data[:65536] or name.lower().endswith(".docx") else "zip"
+            return kind
+    if _HTML_HINT.search(head) or _HTML_HINT.search(data[:65536]) and name.lower().endswith((".htm", ".html")):
+        return "html"
+    if re.search(rb"<\s*table\b", data[:200000], re.I) and data.count(b"<") > 20:
+        return "html"
+    return "text"

@@ -1,0 +1,121 @@
+"""HTML reports (saved pages, fragments, HTML inside a JavaScript string) → tokens.
+
+Tables are read with lxml and laid out as a grid with rowspan/colspan expanded, so every cell has
+a (table, row, column) locator; a spanned cell is emitted once, at its origin. Text outside the
+tables (headings, prose) is emitted too, so sections can be found.
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+import re
+
+import lxml.html
+from lxml import etree
+
+from .tokens import Token, cell_tokens
+
+_SKIP = {"script", "style", "noscript", "head", "title", "meta", "link", "iframe", "svg", "select", "option"}
+_BLOCK = {"p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section", "article", "td", "th"}
+
+
+def unescape_js_string(html: str) -> str:
+    """HTML kept inside a JavaScript string literal (`\\"` escapes) → plain HTML."""
+    if html.count('\\"') < 10:
+        return html
+    return (
+        html.replace('\\"', '"')
+        .replace("\\'", "'")
+        .replace("\\/", "/")
+        .replace("\\n", "\n")
+        .replace("\\r", "")
+        .replace("\\t", "\t")
+    )
+
+
+def _cell_text(el) -> str:
+    parts = []
+    for node in el.iter():
+        if node is not el and node.tag in _BLOCK and parts:
+            parts.append("\n")
+        if node.text and node.tag not in _SKIP:
+            parts.append(node.text)
+        if node is not el and node.tail:
+            parts.append(node.tail)
+    return "".join(parts)
+
+
+def _rows(table):
+    return table.xpath("./tr|./thead/tr|./tbody/tr|./tfoot/tr")
+
+
+def table_grid(table) -> list[tuple[int, int, str]]:
+    """Origin cells of a table as (row, column, text), spans expanded into grid positions (0-based)."""
+    occupied: set[tuple[int, int]] = set()
+    cells = []
+    for r, tr in enumerate(_rows(table)):
+        c = 0
+        for td in tr:
+            if not isinstance(td.tag, str) or td.tag not in ("td", "th"):
+                continue
+            while (r, c) in occupied:
+                c += 1
+            rowspan = _span(td.get("rowspan"))
+            colspan = _span(td.get("colspan"))
+            for dr in range(rowspan):
+                for dc in range(colspan):
+                    occupied.add((r + dr, c + dc))
+            cells.append((r, c, _cell_text(td)))
+            c += colspan
+    return cells
+
+
+def _span(value: str | None) -> int:
+    try:
+        return max(1, min(int(str(value).strip()), 1000))
+    except (TypeError, ValueError):
+        return 1
+
+
+def parse_html(html: str):
+    """Parse leniently (lxml's HTML parser repairs broken markup)."""
+    html = unescape_js_string(html)
+    try:
+        return lxml.html.document_fromstring(html)
+    except (etree.ParserError, ValueError):
+        return lxml.html.document_fromstring(f"<html><body><pre>{htmllib.escape(html)}</pre></body></html>")
+
+
+def extract_html(html: str) -> tuple[list[Token], str]:
+    """Tokens in document order, and the page's plain text (for title and year)."""
+    doc = parse_html(html)
+    for bad in doc.xpath("//script|//style|//noscript"):
+        bad.drop_tree()
+    tokens: list[Token] = []
+    table_no = 0
+
+    def emit_text(text: str | None, el) -> None:
+        if text and text.strip():
+            loc = f"html line {el.sourceline}" if getattr(el, "sourceline", None) else "html"
+            for ln in text.split("\n"):
+                if ln.strip():
+                    tokens.extend(cell_tokens(ln, loc))
+
+    def walk(el) -> None:
+        nonlocal table_no
+        if not isinstance(el.tag, str) or el.tag in _SKIP:
+            return
+        if el.tag == "table" and not el.xpath(".//table"):
+            table_no += 1
+            for r, c, text in table_grid(el):
+                tokens.extend(cell_tokens(text, f"table {table_no} row {r + 1} col {c + 1}"))
+            return
+        emit_text(el.text, el)
+        for child in el:
+            walk(child)
+            emit_text(child.tail, el)
+
+    body = doc.find("body")
+    walk(body if body is not None else doc)
+    plain = re.sub(r"[ \t\r\f\v]+", " ", _cell_text(body if body is not None else doc))
+    return tokens, plain

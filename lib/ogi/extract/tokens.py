@@ -1,0 +1,123 @@
+"""The common intermediate of every input kind: a stream of tokens with locators.
+
+A token is a piece of a table cell (or of a text line) classified as `text` (labels, headers,
+prose), `value` (a number or an n/a marker, possibly a run of collapsed digits) or `blank` (an
+empty cell). Extractors cut the source into cells; `cell_tokens` cuts a cell into tokens, the
+same way for every input kind.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..normalize import NA_MARKERS, UNITS, clean_artifacts, nfkc
+
+
+@dataclass(frozen=True, slots=True)
+class Token:
+    kind: str  # text, value, blank
+    raw: str  # exactly as found (the whole cell when the cell is one token)
+    locator: str
+    text: str = ""  # normalised copy: NFKC, artifacts removed; simplified for text tokens
+
+
+# A number, possibly collapsed with others, with an optional printed unit.
+_NUM = re.compile(
+    r"[-+−]?\d+(?:[,，]\d{3})*(?:[.．]\d+)?(?:" + "|".join(UNITS) + r")?"
+)
+# A digit before these is part of a word (dates, counts in prose), not a cell value.
+_WORD_SUFFIX = set("年月日号天时分秒次期届季周%‰倍岁级类件条个项份人家户篇期")
+_ENUM_MARK = set(".．、")
+
+
+def _is_cjk(ch: str) -> bool:
+    return "\u4e00" <= ch <= "\u9fff"
+
+
+def _split_piece(piece: str) -> list[tuple[str, str]]:
+    """Split one whitespace-free piece into ('text'|'value', substring) runs.
+
+    '00000002.其他法律' → [('value', '0000000'), ('text', '2.其他法律')]: a digit followed by '.'
+    and a CJK character is the enumerator of the next row label, not a value.
+    """
+    out: list[tuple[str, str]] = []
+    pos = 0
+    text_start = 0
+    while pos < len(piece):
+        m = _NUM.search(piece, pos)
+        if not m:
+            break
+        start, end = m.span()
+        token = m.group()
+        nxt = piece[end] if end < len(piece) else ""
+        after = piece[end + 1] if end + 1 < len(piece) else ""
+        prev = piece[start - 1] if start > 0 else ""
+        if prev.isascii() and prev.isalpha() or nxt.isascii() and nxt.isalpha():
+            pos = end  # part of an identifier like ICP05003731 or IE10
+            continue
+        if nxt in _WORD_SUFFIX:
+            pos = end
+            continue
+        if nxt in _ENUM_MARK and _is_cjk(after) and token.isdigit():
+            # the last digit enumerates the next label ("2.其他…"); the rest (if any) are values
+            if len(token) == 1:
+                pos = end
+                continue
+            end -= 1
+            token = token[:-1]
+        if start > text_start:
+            out.append(("text", piece[text_start:start]))
+        out.append(("value", token))
+        pos = text_start = end
+    if text_start < len(piece):
+        out.append(("text", piece[text_start:]))
+    return out
+
+
+def cell_tokens(cell: str, locator: str) -> list[Token]:
+    """Cut one cell's text into tokens. A cell that is a single value keeps its whole raw text."""
+    cleaned = nfkc(clean_artifacts(cell))
+    pieces = cleaned.split()
+    if not pieces:
+        return [Token("blank", cell, locator, "")]
+    runs: list[tuple[str, str]] = []
+    for piece in pieces:
+        if piece in NA_MARKERS:
+            runs.append(("value", piece))
+        elif "\ufffd" in piece and re.fullmatch(r"[\d\ufffd.,]+", piece):
+            runs.append(("value", piece))  # digits around a mis-decoded character: unreadable later
+        else:
+            runs.extend(_split_piece(piece))
+    # merge neighbouring text runs (a wrapped label is one label)
+    merged: list[list[str]] = []
+    for kind, s in runs:
+        if merged and kind == "text" and merged[-1][0] == "text":
+            merged[-1][1] += s
+        else:
+            merged.append([kind, s])
+    if len(merged) == 1:
+        kind, s = merged[0]
+        return [Token(kind, cell, locator, s)]
+    multi = len(merged) > 1
+    return [
+        Token(kind, s, f"{locator} part {i + 1}" if multi else locator, s)
+        for i, (kind, s) in enumerate(merged)
+    ]
+
+
+def simplify_text_tokens(tokens: list[Token]) -> list[Token]:
+    """Give text tokens a simplified-script `text` (one OpenCC call for the whole stream)."""
+    from ..normalize import to_simplified
+
+    idx = [i for i, t in enumerate(tokens) if t.kind == "text"]
+    if not idx:
+        return tokens
+    converted = to_simplified("\n".join(tokens[i].text.replace("\n", " ") for i in idx)).split("\n")
+    if len(converted) != len(idx):  # never expected; fall back to per-token conversion
+        converted = [to_simplified(tokens[i].text) for i in idx]
+    out = list(tokens)
+    for i, s in zip(idx, converted):
+        t = tokens[i]
+        out[i] = Token(t.kind, t.raw, t.locator, s)
+    return out

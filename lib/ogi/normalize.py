@@ -1,0 +1,162 @@
+"""Text normalisation shared by every step: decoding, script, label keys and cell values.
+
+Everything here is deliberate about what it changes: `raw` strings are never touched, only the
+copies used for matching (t2s + NFKC + punctuation removal) and for numbers.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import charset_normalizer
+
+# --------------------------------------------------------------------------------------------
+# decoding
+
+
+class DecodeError(ValueError):
+    """The bytes are not text in any encoding we accept."""
+
+
+_BOMS = (
+    (b"\xef\xbb\xbf", "utf-8-sig"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)
+# Encodings real Chinese reports come in; charset_normalizer picks among them when UTF-8 fails.
+_CANDIDATES = ["gb18030", "big5", "utf_16", "utf_8"]
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Decode report bytes: BOM, then strict UTF-8, then detection among GB18030/Big5/UTF-16."""
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            return data.decode(enc), enc
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    best = charset_normalizer.from_bytes(data, cp_isolation=_CANDIDATES).best()
+    if best is None:
+        raise DecodeError("not text in UTF-8, GB18030, Big5 or UTF-16")
+    return str(best), best.encoding
+
+
+def looks_binary(data: bytes) -> bool:
+    """True for bytes that are clearly not a text document (NULs or many control bytes)."""
+    head = data[:8192]
+    if not head:
+        return False
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 text has NULs
+        return False
+    if b"\x00" in head:
+        return True
+    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    return controls / len(head) > 0.05
+
+
+# --------------------------------------------------------------------------------------------
+# script
+
+
+@lru_cache(maxsize=1)
+def _t2s():
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """Traditional → simplified (OpenCC t2s); simplified text passes through unchanged."""
+    return _t2s().convert(text) if text else text
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def detect_script(text: str, simplified: str | None = None) -> str:
+    """'traditional' when a noticeable share of CJK characters change under t2s, else 'simplified'."""
+    simplified = to_simplified(text) if simplified is None else simplified
+    cjk = len(_CJK.findall(text))
+    if not cjk:
+        return "simplified"
+    changed = sum(1 for a, b in zip(text, simplified) if a != b)
+    return "traditional" if changed / cjk > 0.03 else "simplified"
+
+
+# --------------------------------------------------------------------------------------------
+# labels
+
+_PAREN = re.compile(r"\([^()]*\)")
+_NOT_CJK = re.compile(r"[^\u4e00-\u9fff]")
+
+
+def nfkc(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)
+
+
+def label_key(text: str) -> str:
+    """Matching key of a label: simplified, NFKC, parenthesised notes dropped, CJK characters only.
+
+    '（二）部分公开（区分处理的，只计这一情形，不计其他情形）' → '部分公开';
+    '3.危及“三安全一稳定”' → '危及三安全一稳定'. Text must already be simplified.
+    """
+    s = nfkc(text)
+    prev = None
+    while prev != s:  # nested or repeated notes
+        prev, s = s, _PAREN.sub("", s)
+    return _NOT_CJK.sub("", s)
+
+
+# --------------------------------------------------------------------------------------------
+# cell values
+
+NA_MARKERS = frozenset({"/", "-", "—", "——", "–", "－", "／", "\\", "无", "不适用", "—/—", "--", "x", "X", "×"})
+UNITS = ("万元", "元")  # money units glued to numbers in cells; 件/条 after a number mark prose
+_ARTIFACTS = "?\ufffd\u00a0\u3000\u200b\ufeff"
+_NUMBER = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
+
+
+@dataclass(frozen=True)
+class Parsed:
+    value: float | None
+    flag: str  # value, blank, not_applicable, unreadable
+    note: str | None = None
+
+
+def clean_artifacts(text: str) -> str:
+    """Replace mis-decoded characters (`9?`, `? 0`, NBSP) by spaces, keeping `?` between digits."""
+    out = []
+    for i, ch in enumerate(text):
+        if ch in _ARTIFACTS:
+            between_digits = ch in "?\ufffd" and 0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit()
+            out.append("\ufffd" if between_digits else " ")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+def parse_value(raw: str) -> Parsed:
+    """One cell's text → number and flag. Never guesses: anything odd is `unreadable` with a note."""
+    s = nfkc(clean_artifacts(raw)).strip()
+    if not s:
+        return Parsed(None, "blank")
+    if s in NA_MARKERS:
+        return Parsed(None, "not_applicable")
+    if "\ufffd" in s:
+        return Parsed(None, "unreadable", f"mis-decoded character inside the number {raw!r}")
+    s = s.replace("−", "-").replace(" ", "")
+    note = None
+    for unit in UNITS:
+        if s.endswith(unit) and len(s) > len(unit):
+            s = s[: -len(unit)]
+            note = f"unit {unit} as printed"
+            break
+    if re.fullmatch(r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?", s):
+        s = s.replace(",", "")
+    if _NUMBER.match(s):
+        return Parsed(float(s), "value", note)
+    return Parsed(None, "unreadable", f"not a number: {raw!r}")

@@ -1,0 +1,273 @@
+"""`read_report(path)`: the one entry for one file — extract, align, check, and describe it.
+
+Never raises for a bad input: every file gets a Report whose status says what happened
+(ok, partial, failed, not_a_report) and whose message says why.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from . import align as aligner
+from . import checks, templates
+from .extract import sniff
+from .extract.html import extract_html
+from .extract.text import extract_text
+from .extract.tokens import simplify_text_tokens
+from .normalize import DecodeError, decode, detect_script, looks_binary, nfkc, to_simplified
+
+MAX_BYTES = 30 * 1024 * 1024  # a text or HTML report is well under 1 MB; larger files are not reports
+REPORT_COLUMNS = [
+    "report_id", "source_path", "source_url", "input_kind", "status", "message",
+    "agency", "year", "format", "script",
+]  # fmt: skip
+CELL_COLUMNS = ["report_id", "table", "row", "column", "value", "flag", "raw", "locator", "note"]
+CHECK_COLUMNS = ["report_id", *checks.CHECK_COLUMNS]
+TABLES = ("active", "requests", "appeals")
+
+
+@dataclass
+class Report:
+    meta: dict
+    cells: pd.DataFrame
+    checks: pd.DataFrame
+    encoding: str | None = None
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        return self.meta["status"]
+
+    def value(self, table: str, row: str, column: str) -> float | None:
+        """The value of one cell (None when absent or not a number) — handy in tests and notebooks."""
+        sel = self.cells[(self.cells["table"] == table) & (self.cells["row"] == row) & (self.cells["column"] == column)]
+        if sel.empty or pd.isna(sel["value"].iloc[0]):
+            return None
+        return float(sel["value"].iloc[0])
+
+    def to_json(self) -> str:
+        """One line of `ogi parse --json` (SCHEMA.md)."""
+
+        def clean(v):
+            if v is None or (isinstance(v, float) and v != v) or v is pd.NA:
+                return None
+            if hasattr(v, "item"):
+                return v.item()
+            return v
+
+        meta = {k: clean(self.meta.get(k)) for k in REPORT_COLUMNS}
+        cells = [
+            {k: clean(r[k]) for k in ("table", "row", "column", "value", "flag", "raw", "locator", "note")}
+            for r in self.cells.to_dict("records")
+        ]
+        chk = [{k: clean(r[k]) for k in checks.CHECK_COLUMNS} for r in self.checks.to_dict("records")]
+        return json.dumps({"report": meta, "cells": cells, "checks": chk}, ensure_ascii=False)
+
+
+# ------------------------------------------------------------------------------------ metadata
+
+_TITLE_AGENCY_FIRST = re.compile(
+    r"(?<![《\w])([^\s，。,:：;；、|《》\"“”()（）\d]{2,40}?)\s*((?:19|20)\d\d)\s*年度?\s*(?:政府)?信息公开(?:工作)?年度?报告"
+)
+_TITLE_YEAR_FIRST = re.compile(
+    r"((?:19|20)\d\d)\s*年度?\s*([^\s，。,:：;；、|《》\"“”()（）\d]{2,40}?)\s*(?:政府)?信息公开(?:工作)?年度?报告"
+)
+_SITE = re.compile(r"([^\s，。,:：;；、|《》\"“”()（）\d?]{2,30}?)门户网站")
+_PERIOD = re.compile(r"统计(?:期限|时限|时间|区间|范围)[^。]{0,15}?((?:19|20)\d\d)\s*年\s*(?:1|01)\s*月\s*(?:1|01)\s*日")
+_LEADING_JUNK = re.compile(r"^(?:标题|关于|印发|发布|公布|公开|现将|现予|现|特|予以)+")
+_BAD_AGENCY = {"政府", "本机关", "本单位", "我局", "我区", "我市", "我县", "度", "本年度", "年度"}
+
+_NEW_FORMAT = re.compile(r"国务院令第\s*711\s*号|收到和处理政府信息公开申请|本年新收政府信息公开申请数量|2021〕\s*30\s*号|〔2019〕\s*60\s*号")
+_OLD_FORMAT = re.compile(
+    r"国务院令第\s*492\s*号|依申请公开政府信息(?:的)?情况|政府信息公开的收费及减免|因政府信息公开申请(?:提起)?行政复议|不予公开政府信息(?:的)?情况|2007年4月5日"
+)
+_IS_REPORT = re.compile(r"信息公开.{0,12}年度?报告|年度报告|政府信息公开")
+
+
+def _clean_agency(name: str) -> str | None:
+    name = _LEADING_JUNK.sub("", name).strip(" -_·:：")
+    if not name or name in _BAD_AGENCY or len(name) < 2 or re.search(r"关于|做好|通知|印发", name):
+        return None  # a cited notice's title, not this report's
+    return name
+
+
+def find_agency_and_year(text: str) -> tuple[str | None, int | None]:
+    """Agency from the title (or the site name), statistics year from 统计期限 (or the title)."""
+    title_year = None
+    agency = None
+    candidates = []
+    for m in _TITLE_AGENCY_FIRST.finditer(text[:20000]):
+        candidates.append((m.start(), _clean_agency(m.group(1)), int(m.group(2))))
+        break
+    for m in _TITLE_YEAR_FIRST.finditer(text[:20000]):
+        candidates.append((m.start(), _clean_agency(m.group(2)), int(m.group(1))))
+        break
+    candidates.sort(key=lambda c: (c[1] is None, c[0]))
+    if candidates:
+        _, agency, title_year = candidates[0]
+    if agency is None:
+        m = _SITE.search(text)
+        if m:
+            agency = _clean_agency(m.group(1))
+    m = _PERIOD.search(text)
+    year = int(m.group(1)) if m else title_year
+    return agency, year
+
+
+# ------------------------------------------------------------------------------------ reading
+
+
+def _report_id(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:16]
+
+
+def _empty_report(meta: dict) -> Report:
+    return Report(meta, pd.DataFrame(columns=CELL_COLUMNS), pd.DataFrame(columns=CHECK_COLUMNS))
+
+
+def read_report(path: str | Path, *, root: str | Path | None = None, source_url: str | None = None) -> Report:
+    """Read one report file into metadata, cells and checks. Never raises for bad input."""
+    path = Path(path)
+    try:
+        source_path = str(path.resolve().relative_to(Path(root).resolve())) if root else str(path)
+    except ValueError:
+        source_path = str(path)
+    meta = dict.fromkeys(REPORT_COLUMNS)
+    meta.update(source_path=source_path, source_url=source_url, status="failed")
+    try:
+        data = path.read_bytes()
+    except OSError as e:
+        meta.update(report_id=_report_id(str(path).encode()), message=f"cannot read file: {e.strerror or e}")
+        return _empty_report(meta)
+    return read_bytes(data, meta)
+
+
+def read_bytes(data: bytes, meta: dict | None = None, name: str = "") -> Report:
+    """Like read_report, for bytes already in memory."""
+    meta = dict(meta or dict.fromkeys(REPORT_COLUMNS))
+    meta["report_id"] = _report_id(data)
+    meta.setdefault("status", "failed")
+    try:
+        return _read(data, meta, name or meta.get("source_path") or "")
+    except Exception as e:  # a bug must not sink a batch: record it on the report
+        meta.update(status="failed", message=f"internal error while reading: {type(e).__name__}: {e}")
+        return _empty_report(meta)
+
+
+def _read(data: bytes, meta: dict, name: str) -> Report:
+    if not data.strip():
+        meta.update(status="failed", message="empty file", input_kind="text")
+        return _empty_report(meta)
+    kind = sniff(data, name)
+    meta["input_kind"] = {"ole": "doc", "zip": "docx"}.get(kind, kind)
+    if kind == "pdf":
+        meta.update(status="failed", message="PDF input is not supported yet (planned: text-layer PDFs)")
+        return _empty_report(meta)
+    if kind in ("docx", "zip"):
+        meta.update(status="failed", message="Word (.docx) input is not supported yet")
+        return _empty_report(meta)
+    if kind == "ole":
+        meta.update(
+            status="failed",
+            message="old binary Word/WPS file (.doc/.wps): convert it first, e.g. `libreoffice --headless --convert-to docx FILE`",
+        )
+        return _empty_report(meta)
+    if len(data) > MAX_BYTES:
+        meta.update(status="failed", message=f"file too large for a report ({len(data) // 1048576} MB > {MAX_BYTES // 1048576} MB)")
+        return _empty_report(meta)
+    if looks_binary(data):
+        meta.update(status="failed", message="binary data, not a text, HTML, PDF or Word report")
+        return _empty_report(meta)
+    try:
+        text, encoding = decode(data)
+    except DecodeError as e:
+        meta.update(status="failed", message=f"cannot decode: {e}")
+        return _empty_report(meta)
+    if kind == "html":
+        tokens, plain = extract_html(text)
+    else:
+        tokens, plain = extract_text(text), text
+    return build_report(tokens, plain, meta, encoding)
+
+
+def build_report(tokens, plain: str, meta: dict, encoding: str | None = None) -> Report:
+    """Align a token stream, check it and fill the metadata: shared by every input kind."""
+    simple = nfkc(to_simplified(plain))
+    meta["script"] = detect_script(plain)
+    agency, year = find_agency_and_year(simple)
+    meta["agency"] = meta.get("agency") or agency
+    meta["year"] = year
+    tokens = simplify_text_tokens(tokens)
+    result = aligner.align(tokens)
+    problems = list(result.problems)
+
+    found = [t for t in TABLES if result.found.get(t)]
+    fmt = result.active_format or result.requests_format
+    if result.active_format and result.requests_format == "v2021" and result.active_format == "v2019":
+        problems.append("the active table is in the 2019 format but （六） is split as in 2021")
+    single_other = result.requests_format == "v2019"
+    if not found and result.active_format:
+        fmt = result.active_format  # the active table's header survives even with no rows
+    elif not found:
+        if _NEW_FORMAT.search(simple):
+            fmt = "unknown"
+        elif _OLD_FORMAT.search(simple):
+            fmt = "pre2019"
+        else:
+            fmt = "unknown"
+    meta["format"] = fmt or "unknown"
+
+    cells = result.cells
+    rid = meta["report_id"]
+    cell_df = pd.DataFrame(
+        [dict(report_id=rid, table=c.table, row=c.row, column=c.column, value=c.value, flag=c.flag, raw=c.raw, locator=c.locator, note=c.note) for c in cells],
+        columns=CELL_COLUMNS,
+    )
+    cell_df["value"] = cell_df["value"].astype("Float64")
+    req_rows = templates.request_rows(meta["format"] if meta["format"] in ("v2019", "v2021") else "v2021", single_other)
+    if result.found.get("requests"):
+        result.missing["requests"] = [r for r in req_rows if r not in result.found_rows.get("requests", [])]
+    else:
+        req_rows = None
+    chk = checks.report_checks(cells, req_rows, bool(result.found.get("appeals")))
+    chk_df = pd.DataFrame([dict(report_id=rid, **c) for c in chk], columns=CHECK_COLUMNS)
+    for col in ("expected", "observed"):
+        chk_df[col] = chk_df[col].astype("Float64")
+
+    # status and message
+    if not found:
+        if meta["format"] == "pre2019":
+            meta.update(status="partial", message="pre-2019 format: no standard tables")
+        elif not _IS_REPORT.search(simple):
+            meta.update(status="not_a_report", message="no annual-report wording and no standard tables found")
+        else:
+            meta.update(status="partial", message="no standard table found (excerpt, prose only or unrecognised layout)")
+        return Report(meta, cell_df, chk_df, encoding, problems)
+    notes = []
+    missing_tables = [t for t in TABLES if not result.found.get(t)]
+    if missing_tables:
+        notes.append("missing tables: " + ", ".join(missing_tables))
+    for t in found:
+        rows = result.missing.get(t) or []
+        if rows:
+            notes.append(f"{t}: rows not found: " + ", ".join(rows))
+    unreadable = cell_df[cell_df["flag"] == "unreadable"]
+    if len(unreadable):
+        by_table = unreadable.groupby("table").size().to_dict()
+        notes.append("unreadable cells: " + ", ".join(f"{k} {v}" for k, v in by_table.items()))
+    recovered = cell_df["note"].fillna("").str.startswith("recovered from collapsed").sum()
+    failing = chk_df[chk_df["status"] == "fail"]
+    meta["status"] = "partial" if notes else "ok"
+    if recovered:
+        notes.append(f"{recovered} cells recovered from collapsed digit runs")
+    if len(failing):
+        notes.append(f"{len(failing)} accounting checks fail in the source")
+    notes.extend(problems)
+    meta["message"] = "; ".join(notes) or None
+    return Report(meta, cell_df, chk_df, encoding, problems)
