@@ -223,7 +223,7 @@ def build_report(tokens, plain: str, meta: dict, encoding: str | None = None) ->
             fmt = "unknown"
     meta["format"] = fmt or "unknown"
 
-    cells = result.cells
+    cells = sorted(result.cells, key=lambda c: TABLES.index(c.table))  # stable: rows stay in table order
     rid = meta["report_id"]
     cell_df = pd.DataFrame(
         [dict(report_id=rid, table=c.table, row=c.row, column=c.column, value=c.value, flag=c.flag, raw=c.raw, locator=c.locator, note=c.note) for c in cells],

@@ -41,15 +41,22 @@ def text_cells(text: str) -> list[tuple[str, str]]:
     cells: list[tuple[str, str]] = []
     if mode == "pipe":
         start = 0
+        cell_no: dict[int, int] = {}
+
+        def loc(offset: int) -> str:
+            line = line_of(offset)
+            cell_no[line] = cell_no.get(line, 0) + 1
+            return f"line {line} cell {cell_no[line]}"
+
         for m in re.finditer(r"\|", text + "|"):
             seg = text[start : m.start()]
             if seg.strip():
                 # outside the tables a segment may hold several lines: one cell per line
                 for part in re.finditer(r"[^\n]+", seg):
                     if part.group().strip():
-                        cells.append((part.group(), f"line {line_of(start + part.start())}"))
+                        cells.append((part.group(), loc(start + part.start())))
             else:
-                cells.append(("", f"line {line_of(start + len(seg.rstrip(chr(10))))}"))
+                cells.append(("", loc(start + len(seg.rstrip(chr(10))))))
             start = m.end()
         return cells
     lines = text.split("\n")

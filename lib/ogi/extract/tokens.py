@@ -80,7 +80,7 @@ def cell_tokens(cell: str, locator: str) -> list[Token]:
     cleaned = nfkc(clean_artifacts(cell))
     pieces = cleaned.split()
     if not pieces:
-        return [Token("blank", cell, locator, "")]
+        return [Token("blank", cell.strip(), locator, "")]
     runs: list[tuple[str, str]] = []
     for piece in pieces:
         if piece in NA_MARKERS:
@@ -98,7 +98,7 @@ def cell_tokens(cell: str, locator: str) -> list[Token]:
             merged.append([kind, s])
     if len(merged) == 1:
         kind, s = merged[0]
-        return [Token(kind, cell, locator, s)]
+        return [Token(kind, cell.strip(), locator, s)]
     multi = len(merged) > 1
     return [
         Token(kind, s, f"{locator} part {i + 1}" if multi else locator, s)

@@ -1,0 +1,111 @@
+"""Command line: `ogi parse / ingest / run / check / export` (SCHEMA.md). Thin: the work is in the library."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from . import __version__, paths
+
+
+def cmd_parse(args) -> int:
+    from .report import read_report
+
+    for f in args.files:
+        report = read_report(f)
+        if args.json:
+            print(report.to_json(), flush=True)
+        else:
+            m = report.meta
+            print(f"{f}: {m['status']} · {m['format']} · {m['agency']} · {m['year']} · {len(report.cells)} cells"
+                  + (f" · {m['message']}" if m["message"] else ""))
+    return 0
+
+
+def cmd_ingest(args) -> int:
+    from .ingest import ingest
+
+    result = ingest(args.raw_dir, args.out, jobs=args.jobs, force=args.force, timeout=args.timeout, dask_address=args.dask)
+    print(result.summary())
+    return 0
+
+
+def cmd_run(args) -> int:
+    from .batch import run
+
+    return run(jobs=args.jobs, force=args.force)
+
+
+def cmd_check(args) -> int:
+    from .quality import check_report
+
+    text, problems = check_report(args.dir)
+    print(text)
+    return 1 if problems and args.strict else 0
+
+
+def cmd_export(args) -> int:
+    from .export import export
+
+    path = export(args.dir, args.to)
+    print(f"wrote {path}")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="ogi",
+        description="Read China's government information-disclosure annual reports (政府信息公开工作年度报告) into tidy, checked tables.",
+    )
+    p.add_argument("--version", action="version", version=f"ogi {__version__}")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    s = sub.add_parser("parse", help="read report files and print their tables (one JSON object per file with --json)")
+    s.add_argument("files", nargs="+", metavar="FILE")
+    s.add_argument("--json", action="store_true", help="one JSON object per file, one per line")
+    s.set_defaults(func=cmd_parse)
+
+    s = sub.add_parser("ingest", help="read every file under RAW_DIR into Parquet tables (reports, cells, checks)")
+    s.add_argument("raw_dir", nargs="?", default=str(paths.RAW), metavar="RAW_DIR")
+    s.add_argument("--out", default=str(paths.PROCESSED), metavar="DIR")
+    s.add_argument("--jobs", type=int, default=None, help="worker processes (default: all cores)")
+    s.add_argument("--force", action="store_true", help="re-read files even when their cached result is current")
+    s.add_argument("--timeout", type=float, default=60.0, help="seconds allowed per file (default 60)")
+    s.add_argument("--dask", default=None, metavar="ADDRESS", help="run the per-file work on this Dask scheduler")
+    s.set_defaults(func=cmd_ingest)
+
+    s = sub.add_parser("run", help="ingest, then execute the notebooks and write the HTML report site under reports/")
+    s.add_argument("--jobs", type=int, default=None)
+    s.add_argument("--force", action="store_true")
+    s.set_defaults(func=cmd_run)
+
+    s = sub.add_parser("check", help="print the failing checks and suspicious data of a processed corpus")
+    s.add_argument("dir", nargs="?", default=str(paths.PROCESSED), metavar="DIR")
+    s.add_argument("--strict", action="store_true", help="exit 1 when anything is reported")
+    s.set_defaults(func=cmd_check)
+
+    s = sub.add_parser("export", help="write one row per report, one column per cell, to CSV or Excel")
+    s.add_argument("dir", nargs="?", default=str(paths.PROCESSED), metavar="DIR")
+    s.add_argument("--to", required=True, metavar="FILE.csv|FILE.xlsx")
+    s.set_defaults(func=cmd_export)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except ModuleNotFoundError as e:
+        if e.name and e.name.startswith("ogi."):
+            print(f"ogi {args.command}: not built yet ({e.name} is missing)", file=sys.stderr)
+            return 2
+        raise
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

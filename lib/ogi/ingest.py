@@ -1,0 +1,357 @@
+"""Many files → the Parquet store: in parallel, cached by content hash, atomic, nothing lost.
+
+Every input file ends up as one row of `reports` whatever happened to it (a crash or a hang of the
+reader becomes status failed with the reason). Outputs are written to a staging folder and moved
+into place at the end, so an interrupted ingest leaves the previous store intact.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import logging
+import os
+import pickle
+import re
+import shutil
+import signal
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+from . import crossyear, paths
+from .normalize import to_simplified
+from .report import CELL_COLUMNS, CHECK_COLUMNS, REPORT_COLUMNS, read_report
+
+log = logging.getLogger(__name__)
+
+MANIFEST_NAME = "SOURCES.csv"
+SIDECAR_SUFFIX = ".meta.json"
+TABLE_FILES = {"reports": "reports.parquet", "cells": "cells.parquet", "checks": "checks.parquet"}
+
+
+# ------------------------------------------------------------------------------------ inputs
+
+
+def discover(raw_dir: Path) -> list[Path]:
+    """Every input file under raw_dir, recursively, in a stable order (manifests and sidecars excluded)."""
+    files = []
+    for p in raw_dir.rglob("*"):
+        if not p.is_file() or any(part.startswith(".") for part in p.relative_to(raw_dir).parts):
+            continue
+        if p.name == MANIFEST_NAME or p.name.endswith(SIDECAR_SUFFIX) or p.name == ".gitkeep":
+            continue
+        files.append(p)
+    return sorted(files, key=lambda p: p.relative_to(raw_dir).as_posix())
+
+
+_URL = re.compile(r"https?://\S+|github:\S+")
+
+
+def read_manifest(raw_dir: Path) -> dict[str, dict]:
+    """Provenance by path relative to raw_dir, from SOURCES.csv files and `<file>.meta.json` sidecars.
+
+    SOURCES.csv columns used: file, agency, year, source (or source_url), notes — others are kept
+    in `notes`. A sidecar is a JSON object with any of source_url, agency, year, notes.
+    """
+    out: dict[str, dict] = {}
+    for manifest in sorted(raw_dir.rglob(MANIFEST_NAME)):
+        base = manifest.parent.relative_to(raw_dir)
+        with manifest.open(encoding="utf-8-sig", newline="") as fh:
+            for row in csv.DictReader(fh):
+                name = (row.get("file") or "").strip()
+                if not name:
+                    continue
+                source = (row.get("source_url") or row.get("source") or "").strip()
+                m = _URL.search(source)
+                out[(base / name).as_posix()] = {
+                    "source_url": m.group().rstrip(")") if m else (source or None),
+                    "agency": (row.get("agency") or "").strip() or None,
+                    "year": _int_or_none(row.get("year")),
+                }
+    for sidecar in sorted(raw_dir.rglob("*" + SIDECAR_SUFFIX)):
+        target = sidecar.relative_to(raw_dir).as_posix()[: -len(SIDECAR_SUFFIX)]
+        try:
+            data = json.loads(sidecar.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as e:
+            log.warning("ignoring unreadable sidecar %s: %s", sidecar, e)
+            continue
+        entry = out.setdefault(target, {})
+        entry.update({k: data[k] for k in ("source_url", "agency", "year") if k in data})
+    return out
+
+
+def _int_or_none(v) -> int | None:
+    try:
+        return int(str(v).strip()[:4])
+    except (TypeError, ValueError):
+        return None
+
+
+def manifest_agency(name: str | None) -> str | None:
+    """'審计局 (梅河口市审计局)' → '梅河口市审计局': the fullest simplified name a manifest gives."""
+    if not name:
+        return None
+    inner = re.findall(r"[（(]([^()（）]{2,40})[）)]", name)
+    full = next((s for s in inner if re.search(r"[局委办院府厅区县市镇街乡会]$", s)), None)
+    return to_simplified(full or re.sub(r"\s*[（(].*$", "", name).strip()) or None
+
+
+# ------------------------------------------------------------------------------------ reading
+
+
+def code_version() -> str:
+    """Hash of the reader's source: cached results are reused only if the reader is unchanged."""
+    h = hashlib.sha256()
+    for p in sorted(paths.PACKAGE_DIR.rglob("*.py")):
+        h.update(p.read_bytes())
+    return h.hexdigest()[:12]
+
+
+class _Timeout(Exception):
+    pass
+
+
+def _alarm(signum, frame):
+    raise _Timeout()
+
+
+def read_one(path: str, timeout: float) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
+    """Worker: read one file under a time limit. Returns plain data (picklable)."""
+    use_alarm = timeout and hasattr(signal, "SIGALRM")
+    if use_alarm:
+        old = signal.signal(signal.SIGALRM, _alarm)
+        signal.setitimer(signal.ITIMER_REAL, timeout)
+    try:
+        report = read_report(path)
+        return report.meta, report.cells, report.checks
+    except _Timeout:
+        data = Path(path).read_bytes()
+        meta = dict.fromkeys(REPORT_COLUMNS)
+        meta.update(
+            report_id=hashlib.sha256(data).hexdigest()[:16],
+            status="failed",
+            message=f"reading took longer than {timeout:g} s (time limit per file)",
+        )
+        return meta, pd.DataFrame(columns=CELL_COLUMNS), pd.DataFrame(columns=CHECK_COLUMNS)
+    finally:
+        if use_alarm:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, old)
+
+
+def _failed(path: Path, why: str) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
+    try:
+        rid = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
+    except OSError:
+        rid = hashlib.sha256(str(path).encode()).hexdigest()[:16]
+    meta = dict.fromkeys(REPORT_COLUMNS)
+    meta.update(report_id=rid, status="failed", message=why)
+    return meta, pd.DataFrame(columns=CELL_COLUMNS), pd.DataFrame(columns=CHECK_COLUMNS)
+
+
+def _show_progress() -> bool:
+    return sys.stderr.isatty() and not os.environ.get("CI")
+
+
+def _run_pool(todo: list[Path], jobs: int, timeout: float) -> dict[Path, tuple]:
+    """Read files in worker processes; a worker that dies takes only its own file down."""
+    from tqdm import tqdm
+
+    results: dict[Path, tuple] = {}
+    bar = tqdm(total=len(todo), unit="file", desc="ingest", disable=not _show_progress())
+    pending = list(todo)
+    isolate = False
+    while pending:
+        retry: list[Path] = []
+        workers = 1 if isolate else jobs
+        batches = [[p] for p in pending] if isolate else [pending]
+        for batch in batches:
+            try:
+                with ProcessPoolExecutor(max_workers=workers) as pool:
+                    futures = {pool.submit(read_one, str(p), timeout): p for p in batch}
+                    for fut in as_completed(futures):
+                        p = futures[fut]
+                        try:
+                            results[p] = fut.result()
+                            bar.update()
+                        except BrokenProcessPool:
+                            retry.append(p)
+                        except Exception as e:  # noqa: BLE001 — recorded, the batch goes on
+                            results[p] = _failed(p, f"reader error: {type(e).__name__}: {e}")
+                            bar.update()
+            except BrokenProcessPool:
+                retry.extend(p for p in batch if p not in results and p not in retry)
+        if isolate:
+            for p in retry:
+                results[p] = _failed(p, "the reader crashed its worker process on this file")
+                bar.update()
+            break
+        pending, isolate = [p for p in retry if p not in results], True
+    bar.close()
+    return results
+
+
+def _run_dask(todo: list[Path], address: str, timeout: float) -> dict[Path, tuple]:
+    from dask.distributed import Client
+
+    results: dict[Path, tuple] = {}
+    with Client(address) as client:
+        futures = client.map(read_one, [str(p) for p in todo], timeout=timeout, pure=False)
+        for p, fut in zip(todo, futures):
+            try:
+                results[p] = fut.result()
+            except Exception as e:  # noqa: BLE001
+                results[p] = _failed(p, f"reader error on the Dask cluster: {type(e).__name__}: {e}")
+    return results
+
+
+# ------------------------------------------------------------------------------------ the run
+
+
+@dataclass
+class IngestResult:
+    out_dir: Path
+    reports: pd.DataFrame
+    cells: pd.DataFrame
+    checks: pd.DataFrame
+    read: int = 0
+    cached: int = 0
+    seconds: float = 0.0
+    duplicates: list[tuple[str, str]] = field(default_factory=list)
+
+    def summary(self) -> str:
+        counts = self.reports["status"].value_counts().to_dict()
+        parts = ", ".join(f"{v} {k}" for k, v in sorted(counts.items()))
+        fails = int((self.checks["status"] == "fail").sum())
+        return (
+            f"ingested {len(self.reports)} files into {self.out_dir} in {self.seconds:.1f} s "
+            f"({self.read} read, {self.cached} from cache): {parts}; {len(self.cells)} cells; {fails} failing checks"
+        )
+
+
+def ingest(
+    raw_dir: str | Path | None = None,
+    out_dir: str | Path | None = None,
+    *,
+    jobs: int | None = None,
+    force: bool = False,
+    timeout: float = 60.0,
+    dask_address: str | None = None,
+) -> IngestResult:
+    """Read every file under raw_dir and write reports/cells/checks Parquet tables to out_dir."""
+    t0 = time.perf_counter()
+    raw_dir = Path(raw_dir or paths.RAW).resolve()
+    out_dir = Path(out_dir or paths.PROCESSED).resolve()
+    if not raw_dir.is_dir():
+        raise FileNotFoundError(f"raw folder not found: {raw_dir}")
+    jobs = max(1, jobs or os.cpu_count() or 1)
+    files = discover(raw_dir)
+    manifest = read_manifest(raw_dir)
+    cache_dir = out_dir / "cache" / code_version()
+    cache_dir.mkdir(parents=True, exist_ok=True)
+
+    hashes: dict[Path, str] = {}
+    results: dict[Path, tuple] = {}
+    todo: list[Path] = []
+    for p in files:
+        try:
+            hashes[p] = hashlib.sha256(p.read_bytes()).hexdigest()
+        except OSError as e:
+            results[p] = _failed(p, f"cannot read file: {e}")
+            continue
+        cached = cache_dir / f"{hashes[p][:32]}.pkl"
+        if not force and cached.exists():
+            try:
+                results[p] = pickle.loads(cached.read_bytes())
+                continue
+            except Exception:  # noqa: BLE001 — a bad cache entry is re-read
+                pass
+        todo.append(p)
+    n_cached = len(files) - len(todo)
+    if todo:
+        fresh = _run_dask(todo, dask_address, timeout) if dask_address else _run_pool(todo, min(jobs, len(todo)), timeout)
+        for p, res in fresh.items():
+            results[p] = res
+            if p in hashes:
+                _atomic_write_bytes(cache_dir / f"{hashes[p][:32]}.pkl", pickle.dumps(res))
+
+    reports, cells, checks, duplicates = assemble(raw_dir, files, results, manifest)
+    checks = pd.concat([checks, crossyear.cross_year_checks(reports, cells)], ignore_index=True)
+    checks = checks.astype({"expected": "Float64", "observed": "Float64"})
+    write_store(out_dir, reports, cells, checks)
+    return IngestResult(out_dir, reports, cells, checks, len(todo), n_cached, time.perf_counter() - t0, duplicates)
+
+
+def assemble(raw_dir: Path, files: list[Path], results: dict, manifest: dict):
+    """Per-file results → the three tables, with provenance joined and identical files counted once."""
+    rows, cell_frames, check_frames = [], [], []
+    first_path: dict[str, str] = {}
+    duplicates: list[tuple[str, str]] = []
+    for p in files:
+        meta, cells, checks = results[p]
+        meta = dict(meta)
+        rel = p.relative_to(raw_dir).as_posix()
+        meta["source_path"] = rel
+        prov = manifest.get(rel, {})
+        meta["source_url"] = meta.get("source_url") or prov.get("source_url")
+        if not meta.get("agency") and prov.get("agency"):
+            meta["agency"] = manifest_agency(prov["agency"])
+        if meta.get("year") is None and prov.get("year"):
+            meta["year"] = prov["year"]
+        rid = meta["report_id"]
+        if rid in first_path:
+            duplicates.append((first_path[rid], rel))
+            continue
+        first_path[rid] = rel
+        rows.append(meta)
+        cell_frames.append(cells)
+        check_frames.append(checks)
+    reports = pd.DataFrame(rows, columns=REPORT_COLUMNS)
+    for a, b in duplicates:
+        i = reports.index[reports["source_path"] == a][0]
+        note = f"identical bytes also at {b}"
+        reports.at[i, "message"] = f"{reports.at[i, 'message']}; {note}" if reports.at[i, "message"] else note
+    reports["year"] = reports["year"].astype("Int64")
+    cells = _concat(cell_frames, CELL_COLUMNS)
+    cells["value"] = cells["value"].astype("Float64")
+    checks = _concat(check_frames, CHECK_COLUMNS)
+    return reports, cells, checks, duplicates
+
+
+def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
+    frames = [f for f in frames if len(f)]
+    if not frames:
+        return pd.DataFrame(columns=columns)
+    return pd.concat(frames, ignore_index=True)[columns]
+
+
+def _atomic_write_bytes(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
+
+
+def write_store(out_dir: Path, reports: pd.DataFrame, cells: pd.DataFrame, checks: pd.DataFrame) -> None:
+    """Write all tables to a staging folder, then move each into place (no half-written store)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staging = out_dir / f".staging-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    try:
+        for name, df in (("reports", reports), ("cells", cells), ("checks", checks)):
+            df = df.reset_index(drop=True)
+            for col in df.columns:
+                if df[col].dtype == object:
+                    df[col] = df[col].astype("string")
+            df.to_parquet(staging / TABLE_FILES[name], index=False)
+        for name in ("cells", "checks", "reports"):  # reports last: it marks a complete store
+            os.replace(staging / TABLE_FILES[name], out_dir / TABLE_FILES[name])
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)

@@ -1,0 +1,35 @@
+"""Shared fixtures: the real reports shipped in data/raw (copied from the project corpus)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from ogi import paths, read_report
+
+RAW = paths.RAW
+
+
+@pytest.fixture(scope="session")
+def raw() -> Path:
+    return RAW
+
+
+_cache: dict[str, object] = {}
+
+
+def report(name: str):
+    """read_report of a shipped file, memoised across tests (reading is pure)."""
+    if name not in _cache:
+        _cache[name] = read_report(RAW / name)
+    return _cache[name]
+
+
+def table(rep, name: str) -> dict[str, dict[str, float | None]]:
+    """{row: {column: value}} of one table, for compact assertions."""
+    out: dict[str, dict[str, float | None]] = {}
+    for r in rep.cells[rep.cells["table"] == name].itertuples(index=False):
+        out.setdefault(r.row, {})[r.column] = None if pd.isna(r.value) else float(r.value)
+    return out

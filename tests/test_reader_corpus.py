@@ -1,0 +1,197 @@
+"""Every report of the corpus: statuses, recovered collapsed cells, genuine check failures."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import RAW, report, table
+
+from ogi import templates
+
+COMPLETE_OK = [
+    "000_98d5d9cfaf16f11b.txt",
+    "2019_shanghai-bangongting_github-jsstring.html",
+    "2021_pingtan_page.html",
+    "2023_pingtan_page.html",
+]
+PINGTAN_TEXT = [f"{y}_pingtan_github-pagetxt.txt" for y in range(2019, 2026)]
+PRE2019 = [
+    "2013_pingtan-dishuiju_github-pagetxt.txt",
+    "2014_pingtan-guanweihui_github-pagetxt.txt",
+    "2015_pingtan_github-pagetxt.txt",
+    "2016_pingtan_github-pagetxt.txt",
+    "2017_pingtan_github-pagetxt.txt",
+    "2018_pingtan_github-pagetxt.txt",
+]
+EXCERPTS = [
+    "2019_meihekou-shenjiju_page.txt",
+    "2020_linfen-kaifaqu_page.txt",
+    "2020_panzhihua-xiqu-shenjiju_page.txt",
+    "2020_shenjiju-flipbook_page9.txt",
+    "2020_taojiang-shenjiju_page.txt",
+    "2020_wudingxian-shenjiju_page-mirror.txt",
+    "2020_yaozhou-shenjiju_page.txt",
+    "2020_yueqing-shenjiju_page.txt",
+    "2022_gaoping-bangongshi_page.txt",
+    "2022_lixian-shenjiju_page.txt",
+    "2022_shanghai_page.txt",
+    "2023_gaoping-bangongshi_page.txt",
+    "2023_linfen-tongjiju_page.txt",
+    "2024_jinzhou_page-mirror.txt",
+    "2024_unknown-szfgs_github-pdftext.txt",
+]
+
+
+@pytest.mark.parametrize("name", COMPLETE_OK)
+def test_complete_reports_are_ok(name):
+    r = report(name)
+    assert r.status == "ok", r.meta["message"]
+    assert not (r.cells["flag"] == "unreadable").any()
+    assert (r.checks["status"] != "fail").all()
+
+
+@pytest.mark.parametrize("name", PINGTAN_TEXT)
+def test_collapsed_pingtan_recovers_every_requests_and_appeals_cell(name):
+    r = report(name)
+    c = r.cells
+    core = c[c["table"].isin(["requests", "appeals"])]
+    expected_rows = templates.request_rows(r.meta["format"], single_other=r.meta["format"] == "v2019")
+    assert len(core) == len(expected_rows) * 7 + 15
+    assert (core["flag"] == "value").all()
+    assert r.meta["agency"] == "平潭综合实验区"
+    assert r.meta["year"] == int(name[:4])
+    # active cells are either recovered unambiguously or flagged with their candidates — never guessed
+    active = c[c["table"] == "active"]
+    flagged = active[active["flag"] == "unreadable"]
+    assert flagged["note"].str.contains("collapsed digits|values for").all()
+    if len(flagged):
+        assert r.status == "partial" and "unreadable cells: active" in r.meta["message"]
+
+
+def test_pingtan_2019_numbers():
+    t = table(report("2019_pingtan_github-pagetxt.txt"), "requests")
+    # printed as "230 000023", "7000007", "（七）总计23 0 00 0 023"
+    assert list(t["new_received"].values()) == [23, 0, 0, 0, 0, 0, 23]
+    assert list(t["granted"].values()) == [7, 0, 0, 0, 0, 0, 7]
+    assert list(t["unavailable_not_held"].values()) == [7, 0, 0, 0, 0, 0, 7]
+    assert list(t["unavailable_unclear"].values()) == [5, 0, 0, 0, 0, 0, 5]
+    assert list(t["total_processed"].values()) == [23, 0, 0, 0, 0, 0, 23]
+    assert "other" in t and "other_misc" not in t  # v2019: （六） is one row
+    a = report("2019_pingtan_github-pagetxt.txt")
+    assert a.meta["format"] == "v2019"
+    assert table(a, "active")["regulations"] == {"made": 0, "published": 0, "total_published": 0}  # "规章000"
+    # "规范性文件898989" splits many ways: flagged with candidates, not guessed
+    n = a.cells[(a.cells["row"] == "normative_documents")]
+    assert (n["flag"] == "unreadable").all() and n["note"].str.contains("candidates").all()
+
+
+def test_pingtan_2024_numbers():
+    r = report("2024_pingtan_github-pagetxt.txt")
+    t = table(r, "requests")
+    assert list(t["new_received"].values()) == [217, 1, 0, 0, 0, 0, 218]  # "21710000218"
+    assert list(t["withheld_internal"].values()) == [32, 0, 0, 0, 0, 0, 32]  # "3200000326." (6 enumerates the next row)
+    assert list(t["other_misc"].values()) == [1, 1, 0, 0, 0, 0, 2]
+    assert list(t["total_processed"].values()) == [217, 1, 0, 0, 0, 0, 218]
+    a = table(r, "appeals")  # "21317000001324019"
+    assert list(a["review"].values()) == [2, 1, 3, 1, 7]
+    assert list(a["litigation_direct"].values()) == [0, 0, 0, 0, 0]
+    assert list(a["litigation_after_review"].values()) == [13, 2, 4, 0, 19]
+    assert (r.checks["status"] == "pass").all()
+
+
+def test_pingtan_2025_numbers():
+    r = report("2025_pingtan_github-pagetxt.txt")
+    t = table(r, "requests")
+    assert list(t["new_received"].values()) == [151, 3, 0, 0, 0, 0, 154]
+    assert list(t["unavailable_not_held"].values()) == [49, 1, 0, 0, 0, 0, 50]
+    assert list(t["carried_forward"].values()) == [4, 2, 0, 0, 0, 0, 6]
+    a = table(r, "appeals")  # "25380363300630003"
+    assert list(a["review"].values()) == [25, 3, 8, 0, 36]
+    assert list(a["litigation_direct"].values()) == [3, 3, 0, 0, 6]
+    assert list(a["litigation_after_review"].values()) == [3, 0, 0, 0, 3]
+
+
+@pytest.mark.parametrize("year", [2021, 2023])
+def test_collapsed_text_matches_the_real_html_page(year):
+    """The same report as a collapsed text dump and as the saved page: recovered cells equal the HTML's."""
+    text = report(f"{year}_pingtan_github-pagetxt.txt").cells.set_index(["table", "row", "column"])
+    html = report(f"{year}_pingtan_page.html").cells.set_index(["table", "row", "column"])
+    assert len(html) == 200 and (html["flag"] == "value").all()
+    assert set(text.index) == set(html.index)
+    recovered = text[text["flag"] == "value"]
+    assert len(recovered) == 197
+    assert (recovered["value"] == html.loc[recovered.index, "value"]).all()
+    # the three normative-document cells are ambiguous in the dump; the HTML settles them
+    ambiguous = text[text["flag"] == "unreadable"]
+    assert set(ambiguous.index.get_level_values("row")) == {"normative_documents"}
+
+
+def test_pingtan_2020_failing_checks_are_in_the_source():
+    """2020: outcomes add up to 26 (total column 27) but （七）总计 prints 20 (21): a source error."""
+    r = report("2020_pingtan_github-pagetxt.txt")
+    fails = r.checks[r.checks["status"] == "fail"].set_index("scope")
+    assert set(fails.index) == {"natural_person", "total"}
+    assert (fails["check"] == "requests.outcomes").all()
+    assert fails.loc["natural_person", ["expected", "observed"]].tolist() == [20, 26]
+    assert fails.loc["total", ["expected", "observed"]].tolist() == [21, 27]
+    t = table(r, "requests")
+    assert list(t["other"].values()) == [4, 0, 0, 0, 0, 0, 4]  # "（六）其他处理4 0 0 0 0 0 4"
+    assert list(t["total_processed"].values()) == [20, 0, 0, 0, 0, 1, 21]  # "20 0 00 0 121"
+
+
+def test_shanghai_2019_html_blank_totals():
+    """Shanghai leaves 总计 blank on the outcome rows and writes zeros as &nbsp;: blanks, not zeros."""
+    r = report("2019_shanghai-bangongting_github-jsstring.html")
+    assert (r.meta["agency"], r.meta["year"], r.meta["format"]) == ("上海市人民政府办公厅", 2019, "v2019")
+    t = table(r, "requests")
+    assert [t["granted"][c] for c in templates.REQUEST_COLUMNS] == [258, 12, None, None, 1, 1, None]
+    assert t["new_received"]["total"] == 859 and t["total_processed"]["total"] == 805
+    cells = r.cells.set_index(["table", "row", "column"])
+    assert cells.loc[("requests", "granted", "total"), "flag"] == "blank"
+    assert cells.loc[("active", "procurement", "amount"), "raw"] == "251000元"
+    assert cells.loc[("active", "procurement", "amount"), "value"] == 251000
+    assert table(r, "active")["regulations"] == {"made": 13, "published": 13, "total_published": 524}
+    assert list(table(r, "appeals")["review"].values()) == [5, None, None, 2, 7]
+    checks = r.checks.set_index(["check", "scope"])
+    # the blank 总计 cells make the outcome total not assessable, never a pass
+    assert checks.loc[("requests.outcomes", "total"), "status"] == "not_assessable"
+    assert checks.loc[("requests.balance", "natural_person"), "status"] == "pass"
+
+
+@pytest.mark.parametrize("name", PRE2019)
+def test_pre2019_reports(name):
+    r = report(name)
+    assert (r.status, r.meta["format"]) == ("partial", "pre2019")
+    assert r.meta["message"] == "pre-2019 format: no standard tables"
+    assert r.cells.empty
+
+
+@pytest.mark.parametrize("name", EXCERPTS)
+def test_truncated_excerpts_are_partial(name):
+    r = report(name)
+    assert r.status == "partial"
+    assert r.meta["message"]
+    assert not (r.checks["status"] == "fail").any()
+
+
+def test_excerpt_cells_that_are_present():
+    wuding = table(report("2020_wudingxian-shenjiju_page-mirror.txt"), "active")
+    assert wuding["regulations"] == {"made": 0, "published": 0, "total_published": None}  # "規章 |0 |0 ||"
+    assert report("2020_wudingxian-shenjiju_page-mirror.txt").meta["script"] == "traditional"
+    lixian = report("2022_lixian-shenjiju_page.txt")
+    assert lixian.meta["format"] == "v2021" and len(lixian.cells) == 10  # table 二 complete
+    pdf_text = table(report("2024_unknown-szfgs_github-pdftext.txt"), "requests")
+    assert list(pdf_text["new_received"].values()) == [3001, 53, 0, 0, 61, 4, 3119]
+    assert list(pdf_text["partially_granted"].values()) == [447, 7, 0, 0, 0, 0, 454]  # label wrapped over two lines
+    assert list(pdf_text["unavailable_not_held"].values()) == [746, 12, 0, 0, 10, 1, 769]
+    assert table(report("2024_unknown-szfgs_github-pdftext.txt"), "active")["penalty"] == {"decisions": 3985758}
+    flip = table(report("2020_shenjiju-flipbook_page9.txt"), "appeals")
+    assert all(v == 0 for row in flip.values() for v in row.values()) and len(flip) == 3
+
+
+def test_every_shipped_file_reads_without_exception():
+    for p in sorted(RAW.iterdir()):
+        if p.name == "SOURCES.csv":
+            continue
+        r = report(p.name)
+        assert r.status in ("ok", "partial", "failed", "not_a_report")
+        assert not (r.meta["message"] or "").startswith("internal error"), (p.name, r.meta["message"])
