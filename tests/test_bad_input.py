@@ -1,0 +1,139 @@
+"""Bad input never raises: it gets a status and a message (and `ogi parse` a JSON line)."""
+
+from __future__ import annotations
+
+import json
+import random
+import subprocess
+import sys
+
+import pytest
+from conftest import RAW
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ogi import read_report
+from ogi.report import read_bytes
+
+SEED = (RAW / "000_98d5d9cfaf16f11b.txt").read_bytes()
+PDF = (RAW / "2024_huaian-city_pdf.pdf").read_bytes()
+
+
+def _read(tmp_path, name: str, data: bytes):
+    p = tmp_path / name
+    p.write_bytes(data)
+    return read_report(p)
+
+
+def test_empty_file(tmp_path):
+    r = _read(tmp_path, "empty.txt", b"")
+    assert (r.status, r.meta["message"]) == ("failed", "empty file")
+
+
+def test_binary_garbage(tmp_path):
+    rnd = random.Random(7)
+    r = _read(tmp_path, "garbage.txt", bytes(rnd.randrange(256) for _ in range(5000)))
+    assert r.status == "failed" and "binary" in r.meta["message"]
+
+
+def test_pdf_renamed_txt_is_read_as_pdf(tmp_path):
+    r = _read(tmp_path, "report.txt", PDF)
+    assert r.meta["input_kind"] == "pdf"
+    assert r.status in ("ok", "partial", "failed")
+
+
+def test_old_word_file_names_the_conversion(tmp_path):
+    r = _read(tmp_path, "report.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
+    assert r.status == "failed" and "--convert-to docx" in r.meta["message"]
+
+
+def test_50_mb_file(tmp_path):
+    r = _read(tmp_path, "huge.txt", SEED * (50 * 1024 * 1024 // len(SEED) + 1))
+    assert r.status == "failed" and "too large" in r.meta["message"]
+
+
+def test_page_with_no_report(tmp_path):
+    page = "<html><body><h1>天气预报</h1><p>明天晴，气温 12 到 20 度。</p><table><tr><td>周一</td><td>12</td></tr></table></body></html>"
+    r = _read(tmp_path, "weather.html", page.encode())
+    assert r.status == "not_a_report"
+
+
+def test_missing_file(tmp_path):
+    r = read_report(tmp_path / "nope.txt")
+    assert r.status == "failed" and "cannot read" in r.meta["message"]
+
+
+def test_gb18030_and_big5_are_detected(tmp_path):
+    text = SEED.decode("utf-8").replace("?", " ")
+    simplified = (RAW / "2019_pingtan_github-pagetxt.txt").read_text(encoding="utf-8")
+    r_gb = _read(tmp_path, "gb.txt", simplified.encode("gb18030"))
+    assert r_gb.encoding.lower().replace("_", "") in ("gb18030", "gbk", "gb2312")
+    assert r_gb.value("requests", "new_received", "total") == 23
+    r_big5 = _read(tmp_path, "big5.txt", text.encode("big5", errors="ignore"))
+    assert r_big5.encoding.lower() in ("big5", "cp950", "big5hkscs")
+    assert r_big5.value("requests", "granted", "total") == 145
+    r_bom = _read(tmp_path, "bom.txt", b"\xef\xbb\xbf" + SEED)
+    assert r_bom.value("requests", "granted", "total") == 145
+
+
+def test_shuffled_rows_are_matched_by_label_not_position(tmp_path):
+    lines = SEED.decode("utf-8").split("\n")
+    # swap the 予以公开 and 部分公开 rows (lines 36/37) and drop the 行政查询事项 row (line 45)
+    lines[35], lines[36] = lines[36], lines[35]
+    del lines[44]
+    r = _read(tmp_path, "shuffled.txt", "\n".join(lines).encode())
+    assert r.status == "partial"
+    assert "withheld_query" in r.meta["message"]
+    assert r.value("requests", "partially_granted", "total") == 35
+    assert r.value("requests", "unavailable_not_held", "total") == 122  # rows after the gap keep their values
+    outcomes = r.checks.set_index(["check", "scope"]).loc[("requests.outcomes", "total"), "status"]
+    assert outcomes == "not_assessable"  # a missing row is not counted as zero
+
+
+def test_parse_cli_gives_a_line_for_every_file(tmp_path):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"\x00\x01\x02" * 100)
+    out = subprocess.run(
+        [sys.executable, "-m", "ogi", "parse", "--json", str(RAW / "000_98d5d9cfaf16f11b.txt"), str(bad), str(tmp_path / "missing.txt")],
+        capture_output=True, text=True, check=True,
+    ).stdout.splitlines()
+    objs = [json.loads(line) for line in out]
+    assert [o["report"]["status"] for o in objs] == ["ok", "failed", "failed"]
+    assert len(objs[0]["cells"]) == 200 and len(objs[0]["checks"]) == 42
+    assert set(objs[0]["cells"][0]) >= {"table", "row", "column", "value", "flag", "raw", "locator"}
+
+
+# ---------------------------------------------------------------------------- property-based
+
+CORPUS = [(RAW / n).read_bytes() for n in ("000_98d5d9cfaf16f11b.txt", "2019_pingtan_github-pagetxt.txt", "2021_pingtan_page.html")]
+
+
+@st.composite
+def mutated(draw):
+    data = bytearray(draw(st.sampled_from(CORPUS)))
+    for _ in range(draw(st.integers(1, 8))):
+        op = draw(st.sampled_from(["flip", "cut", "dup", "insert", "truncate"]))
+        if not data:
+            break
+        i = draw(st.integers(0, len(data) - 1))
+        if op == "flip":
+            data[i] = draw(st.integers(0, 255))
+        elif op == "cut":
+            del data[i : i + draw(st.integers(1, 2000))]
+        elif op == "dup":
+            data[i:i] = data[i : i + draw(st.integers(1, 2000))]
+        elif op == "insert":
+            data[i:i] = draw(st.binary(max_size=50))
+        else:
+            del data[i:]
+    return bytes(data)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(mutated())
+def test_mutations_never_raise(data):
+    r = read_bytes(data, name="mutant")
+    assert r.status in ("ok", "partial", "failed", "not_a_report")
+    assert not (r.meta["message"] or "").startswith("internal error"), r.meta["message"]
+    assert set(r.cells["flag"]) <= {"value", "blank", "not_applicable", "unreadable"}
+    json.loads(r.to_json())
