@@ -28,12 +28,12 @@ import pandas as pd
 from . import crossyear, paths
 from .normalize import to_simplified
 from .report import CELL_COLUMNS, CHECK_COLUMNS, REPORT_COLUMNS, read_report
+from .store import TABLE_FILES
 
 log = logging.getLogger(__name__)
 
 MANIFEST_NAME = "SOURCES.csv"
 SIDECAR_SUFFIX = ".meta.json"
-TABLE_FILES = {"reports": "reports.parquet", "cells": "cells.parquet", "checks": "checks.parquet"}
 
 
 # ------------------------------------------------------------------------------------ inputs

@@ -1,0 +1,70 @@
+"""`ogi check`: a readable summary of what needs a human look in a processed corpus.
+
+Failing checks (per report and across years), files that failed or are not reports, unreadable
+cells, several files for one agency and year, formats older than the year, and blank cells where
+the official format expects a number (zeros written as blanks).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from .crossyear import agency_key
+from .store import load
+
+
+def findings(processed_dir: str | Path | None = None) -> dict[str, pd.DataFrame]:
+    """Each kind of problem as a small table (empty when there is none)."""
+    corpus = load(processed_dir)
+    reports = corpus.reports.assign(report_id=corpus.reports["report_id"].astype(str))
+    ident = reports.set_index("report_id")[["source_path", "agency", "year"]]
+    checks = corpus.checks.assign(report_id=corpus.checks["report_id"].astype(str))
+    cells = corpus.cells.assign(report_id=corpus.cells["report_id"].astype(str))
+
+    failing = checks[checks["status"] == "fail"].join(ident, on="report_id")
+    failing = failing[["source_path", "agency", "year", "check", "scope", "expected", "observed"]]
+
+    not_read = reports[reports["status"].isin(["failed", "not_a_report"])][["source_path", "status", "message"]]
+
+    unreadable = cells[cells["flag"] == "unreadable"].groupby("report_id").size().rename("unreadable_cells")
+    unreadable = ident.join(unreadable, how="inner").reset_index(drop=True)
+
+    usable = reports[reports["status"].isin(["ok", "partial"]) & reports["year"].notna()].copy()
+    usable["agency_key"] = usable["agency"].map(agency_key)
+    dup = usable[usable.duplicated(["agency_key", "year"], keep=False) & usable["agency_key"].notna()]
+    duplicates = dup.sort_values(["agency_key", "year", "source_path"])[["agency", "year", "source_path", "input_kind", "status"]]
+
+    old = reports[
+        ((reports["format"] == "v2019") & (reports["year"] >= 2022))
+        | ((reports["format"] == "pre2019") & (reports["year"] >= 2020))
+    ][["source_path", "agency", "year", "format"]]
+
+    core = cells[cells["table"].isin(["requests", "appeals"])]
+    blanks = core[core["flag"] == "blank"].groupby("report_id").size().rename("blank_cells")
+    blanks = ident.join(blanks, how="inner").reset_index(drop=True)
+
+    return {
+        "failing checks": failing.reset_index(drop=True),
+        "files not read as reports": not_read.reset_index(drop=True),
+        "reports with unreadable cells": unreadable,
+        "several files for one agency and year": duplicates.reset_index(drop=True),
+        "format older than the year": old.reset_index(drop=True),
+        "blank cells where the format expects a number": blanks,
+    }
+
+
+def check_report(processed_dir: str | Path | None = None) -> tuple[str, int]:
+    """The text `ogi check` prints, and the number of findings."""
+    found = findings(processed_dir)
+    lines = []
+    total = 0
+    with pd.option_context("display.width", 200, "display.max_colwidth", 80, "display.max_rows", 200):
+        for title, df in found.items():
+            total += len(df)
+            lines.append(f"== {title}: {len(df)}")
+            if len(df):
+                lines.append(df.to_string(index=False))
+            lines.append("")
+    return "\n".join(lines).rstrip() + "\n", total

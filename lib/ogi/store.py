@@ -1,0 +1,84 @@
+"""Loading the Parquet store: `ogi.load()` → a Corpus of reports, cells and checks.
+
+Filters on year and agency are pushed down to Parquet (pyarrow), and key columns come back as
+categoricals, so a national corpus's cells fit in memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pyarrow.dataset as ds
+
+from . import paths
+
+TABLE_FILES = {"reports": "reports.parquet", "cells": "cells.parquet", "checks": "checks.parquet"}
+CATEGORICAL = {
+    "reports": ("input_kind", "status", "format", "script"),
+    "cells": ("report_id", "table", "row", "column", "flag"),
+    "checks": ("report_id", "check", "scope", "status"),
+}
+
+
+class StoreMissing(FileNotFoundError):
+    """No processed store at that place: run `make run` or `ogi ingest` first."""
+
+
+@dataclass
+class Corpus:
+    reports: pd.DataFrame
+    cells: pd.DataFrame
+    checks: pd.DataFrame
+
+    def report(self, agency: str, year: int) -> pd.DataFrame:
+        """The report rows of one agency and year (there can be several files)."""
+        r = self.reports
+        return r[(r["agency"] == agency) & (r["year"] == year)]
+
+
+def _read(path: Path, *, columns=None, filter_expr=None) -> pd.DataFrame:
+    dataset = ds.dataset(path, format="parquet")
+    table = dataset.to_table(columns=columns, filter=filter_expr)
+    return table.to_pandas()
+
+
+def _categorize(df: pd.DataFrame, name: str) -> pd.DataFrame:
+    for col in CATEGORICAL[name]:
+        if col in df.columns:
+            df[col] = df[col].astype("category")
+    return df
+
+
+def load(
+    processed_dir: str | Path | None = None,
+    *,
+    years: Iterable[int] | None = None,
+    agencies: Iterable[str] | None = None,
+    columns: Iterable[str] | None = None,
+    statuses: Iterable[str] | None = None,
+) -> Corpus:
+    """Load the store, optionally only some years, agencies, report statuses and cell columns."""
+    base = Path(processed_dir) if processed_dir else paths.PROCESSED
+    if not (base / TABLE_FILES["reports"]).exists():
+        raise StoreMissing(f"no processed corpus in {base}: run `make run` or `ogi ingest` first")
+    expr = None
+    for field, values in (("year", years), ("agency", agencies), ("status", statuses)):
+        if values is not None:
+            values = list(values)
+            term = ds.field(field).isin(values)
+            expr = term if expr is None else expr & term
+    reports = _read(base / TABLE_FILES["reports"], filter_expr=expr)
+    reports["year"] = reports["year"].astype("Int64")
+    ids = reports["report_id"].tolist()
+    id_filter = ds.field("report_id").isin(ids) if expr is not None else None
+    cell_cols = None
+    if columns is not None:
+        cell_cols = list(dict.fromkeys(["report_id", *columns]))
+    cells = _read(base / TABLE_FILES["cells"], columns=cell_cols, filter_expr=id_filter)
+    if "value" in cells.columns:
+        cells["value"] = cells["value"].astype("Float64")
+    checks = _read(base / TABLE_FILES["checks"], filter_expr=id_filter)
+    return Corpus(_categorize(reports, "reports"), _categorize(cells, "cells"), _categorize(checks, "checks"))
