@@ -45,9 +45,10 @@ run: setup ## ingest data/raw → data/processed, execute the notebooks, write r
 ingest: setup ## only ingest data/raw → data/processed (Parquet)
 	$(PY) -m ogi ingest --jobs $(JOBS)
 
-test: setup ## run the library tests (pytest) and the notebook tests (nbval)
+test: setup ## run the library tests (pytest) and the notebook tests (nbval, on the shipped corpus)
 	$(PY) -m pytest tests
-	@if ls notebooks/*.ipynb >/dev/null 2>&1; then $(PY) -m pytest --nbval-lax -p no:cacheprovider notebooks; else echo "no notebooks yet"; fi
+	$(PY) -m ogi ingest --jobs $(JOBS)
+	$(PY) -m pytest --nbval-lax notebooks
 
 bench: setup ## speed benchmarks; prints a table and writes bench/results.md
 	$(PY) bench/run.py

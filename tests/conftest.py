@@ -33,3 +33,13 @@ def table(rep, name: str) -> dict[str, dict[str, float | None]]:
     for r in rep.cells[rep.cells["table"] == name].itertuples(index=False):
         out.setdefault(r.row, {})[r.column] = None if pd.isna(r.value) else float(r.value)
     return out
+
+
+@pytest.fixture(scope="session")
+def store_dir(tmp_path_factory) -> Path:
+    """The shipped corpus ingested into a temporary store (independent of data/processed)."""
+    from ogi.ingest import ingest
+
+    out = tmp_path_factory.mktemp("processed")
+    ingest(RAW, out, jobs=2)
+    return out

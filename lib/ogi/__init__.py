@@ -1,11 +1,12 @@
 """ogi — read China's government information-disclosure annual reports into tidy, checked tables.
 
     import ogi
-    r = ogi.read_report("data/raw/linfen/2023_linfen.txt")
-    r.meta, r.cells, r.checks
+    r = ogi.read_report("data/raw/000_98d5d9cfaf16f11b.txt")   # one file → r.meta, r.cells, r.checks
+    corpus = ogi.load()                                         # the processed store → reports, cells, checks
 """
 
 from .report import Report, read_report
+from .store import Corpus, load
 
 __version__ = "0.1.0"
-__all__ = ["Report", "read_report", "__version__"]
+__all__ = ["Corpus", "Report", "load", "read_report", "__version__"]

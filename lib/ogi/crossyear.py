@@ -15,6 +15,7 @@ from .checks import CHECK_COLUMNS
 from .normalize import nfkc, to_simplified
 
 USABLE = ("ok", "partial")
+STANDARD = ("v2019", "v2021")
 
 
 def agency_key(name) -> str | None:
@@ -61,6 +62,8 @@ def cross_year_checks(reports: pd.DataFrame, cells: pd.DataFrame) -> pd.DataFram
             continue
         for cur in later.itertuples(index=False):
             for prev in earlier.itertuples(index=False):
+                if prev.format not in STANDARD or cur.format not in STANDARD:
+                    continue  # a pre-2019 or unknown report has no standard tables to compare
                 out.extend(_carry(vals, prev.report_id, cur.report_id))
                 if cur.format == "v2021" and prev.format == "v2021":
                     out.extend(_stock(vals, prev.report_id, cur.report_id))

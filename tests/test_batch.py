@@ -1,0 +1,45 @@
+"""`ogi run` on a small corpus: pages for each item, an index that escapes untrusted names, and a
+failing notebook recorded without stopping the batch."""
+
+from __future__ import annotations
+
+import shutil
+
+from conftest import RAW
+
+from ogi import batch
+
+
+def test_run_builds_the_site(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for n in ["000_98d5d9cfaf16f11b.txt", "2023_pingtan_page.html", "2024_pingtan_github-pagetxt.txt", "SOURCES.csv"]:
+        shutil.copy(RAW / n, raw / n)
+    (raw / "broken.txt").write_bytes(b"\x00" * 100)
+    site = tmp_path / "site"
+    status = batch.run(jobs=2, raw_dir=raw, processed_dir=tmp_path / "processed", out_dir=site)
+    assert status == 0
+    pages = sorted(p.name for p in site.glob("*.html"))
+    assert pages == sorted([
+        "index.html", "overview.html", "compare_2023.html", "trends_平潭综合实验区.html",
+        "outcomes_临汾市人民政府_2023.html", "outcomes_平潭综合实验区_2023.html", "outcomes_平潭综合实验区_2024.html",
+    ])
+    index = (site / "index.html").read_text(encoding="utf-8")
+    assert 'href="outcomes_临汾市人民政府_2023.html"' in index
+    assert "broken.txt" in index  # files that were not read are listed with their reason
+    outcome = (site / "outcomes_临汾市人民政府_2023.html").read_text(encoding="utf-8")
+    assert "180 / 319 = 56.43%" in outcome and "<img" in outcome
+
+
+def test_index_escapes_names_and_records_failures(tmp_path, store_dir):
+    evil = '<script>alert("x")</script>局'
+    jobs = [
+        batch.Job("01_corpus_overview.ipynb", {"processed_dir": str(store_dir)}, "overview", "overview"),
+        batch.Job("does_not_exist.ipynb", {}, "broken", f"{evil} 2023", agency=evil, year=2023),
+    ]
+    done = batch.run_jobs(jobs, tmp_path, 2)
+    assert [j.status for j in done] == ["ok", "failed"]
+    assert done[1].error
+    index = batch.write_index(tmp_path, done, store_dir).read_text(encoding="utf-8")
+    assert "<script>" not in index
+    assert "&lt;script&gt;" in index and "notebook failed" in index

@@ -1,0 +1,137 @@
+"""Ingest: nothing lost, provenance joined, duplicates, cache, crashes and hangs, atomic store."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import pandas as pd
+import pytest
+from conftest import RAW
+
+import ogi
+from ogi import ingest as ingest_mod
+from ogi.ingest import ingest
+
+
+def _raw(tmp_path, names):
+    d = tmp_path / "raw"
+    d.mkdir()
+    for n in names:
+        shutil.copy(RAW / n, d / n)
+    shutil.copy(RAW / "SOURCES.csv", d / "SOURCES.csv")
+    return d
+
+
+def test_every_shipped_file_is_in_reports(store_dir):
+    reports = pd.read_parquet(store_dir / "reports.parquet")
+    files = sorted(p.name for p in RAW.iterdir() if p.name != "SOURCES.csv")
+    assert sorted(reports["source_path"]) == files
+    assert reports["report_id"].is_unique
+    seed = reports.set_index("source_path").loc["000_98d5d9cfaf16f11b.txt"]
+    assert seed["source_url"].startswith("http://www.learnsia.org/")  # joined from SOURCES.csv
+    # the PDF's agency comes from the manifest while the reader cannot read it yet
+    assert reports.set_index("source_path").loc["2024_huaian-city_pdf.pdf", "agency"] == "淮安市人民政府"
+
+
+def test_pingtan_carry_passes_for_every_standard_year_pair(store_dir):
+    corpus = ogi.load(store_dir, agencies=["平潭综合实验区"])
+    checks = corpus.checks[corpus.checks["check"] == "requests.carry"].astype({"report_id": str})
+    years = corpus.reports.astype({"report_id": str}).set_index("report_id")["year"]
+    checks = checks.assign(year=checks["report_id"].map(years))
+    assert sorted(checks["year"].unique()) == [2020, 2021, 2022, 2023, 2024, 2025]
+    assert (checks["status"] == "pass").all()
+    # 2021→2022: the one request carried forward by the natural persons column arrives as carried over
+    y22 = checks[(checks["year"] == 2022) & (checks["scope"] == "natural_person")]
+    assert set(y22["expected"]) == {0} or set(y22["observed"]) <= {0, 1}
+
+
+def test_duplicates_count_once_and_cache_is_used(tmp_path):
+    raw = _raw(tmp_path, ["000_98d5d9cfaf16f11b.txt", "2023_pingtan_page.html"])
+    sub = raw / "copies"
+    sub.mkdir()
+    shutil.copy(RAW / "000_98d5d9cfaf16f11b.txt", sub / "linfen-again.txt")
+    out = tmp_path / "out"
+    first = ingest(raw, out, jobs=2)
+    assert first.read == 3 and len(first.reports) == 2
+    assert first.duplicates == [("000_98d5d9cfaf16f11b.txt", "copies/linfen-again.txt")]
+    assert "identical bytes also at copies/linfen-again.txt" in first.reports.set_index("source_path").loc["000_98d5d9cfaf16f11b.txt", "message"]
+    second = ingest(raw, out, jobs=2)
+    assert (second.read, second.cached) == (0, 3)
+    pd.testing.assert_frame_equal(first.cells, second.cells)
+    assert ingest(raw, out, jobs=2, force=True).read == 3
+
+
+def test_sidecar_provenance(tmp_path):
+    raw = _raw(tmp_path, ["2020_taojiang-shenjiju_page.txt"])
+    (raw / "2020_taojiang-shenjiju_page.txt.meta.json").write_text('{"source_url": "http://example.org/tj", "agency": "桃江县审计局", "year": 2020}', encoding="utf-8")
+    r = ingest(raw, tmp_path / "out", jobs=1).reports.iloc[0]
+    assert r["source_url"] == "http://example.org/tj"
+    assert r["year"] == 2020  # the excerpt has no title or period: taken from the sidecar
+
+
+def test_a_corrupted_file_in_the_middle_is_reported_and_the_batch_completes(tmp_path):
+    raw = _raw(tmp_path, ["000_98d5d9cfaf16f11b.txt", "2024_pingtan_github-pagetxt.txt"])
+    (raw / "1_corrupt.txt").write_bytes(b"\x00\xff\x13" * 4000)
+    (raw / "1_empty.html").write_bytes(b"")
+    res = ingest(raw, tmp_path / "out", jobs=2)
+    status = res.reports.set_index("source_path")["status"]
+    assert status["1_corrupt.txt"] == "failed" and status["1_empty.html"] == "failed"
+    assert status["000_98d5d9cfaf16f11b.txt"] == "ok"
+    assert len(res.reports) == 4
+
+
+def _crash_on_marked(path, *a, **k):
+    if os.path.basename(str(path)).startswith("crash"):
+        os._exit(3)  # a segfault-like death of the worker process
+    return _real_read_report(path, *a, **k)
+
+
+_real_read_report = ingest_mod.read_report
+
+
+def test_a_worker_crash_takes_down_only_its_file(tmp_path, monkeypatch):
+    raw = _raw(tmp_path, ["000_98d5d9cfaf16f11b.txt", "2023_pingtan_page.html"])
+    (raw / "crash.txt").write_text("三、收到和处理政府信息公开申请情况", encoding="utf-8")
+    monkeypatch.setattr(ingest_mod, "read_report", _crash_on_marked)  # inherited by forked workers
+    res = ingest(raw, tmp_path / "out", jobs=2)
+    status = res.reports.set_index("source_path")
+    assert status.loc["crash.txt", "status"] == "failed"
+    assert "crashed its worker" in status.loc["crash.txt", "message"]
+    assert status.loc["000_98d5d9cfaf16f11b.txt", "status"] == "ok"
+    assert status.loc["2023_pingtan_page.html", "status"] == "ok"
+
+
+def test_a_hanging_file_is_stopped_by_the_time_limit(tmp_path, monkeypatch):
+    def hang(path, *a, **k):
+        time.sleep(30)
+
+    monkeypatch.setattr(ingest_mod, "read_report", hang)
+    p = tmp_path / "slow.txt"
+    p.write_text("x", encoding="utf-8")
+    t0 = time.perf_counter()
+    meta, cells, checks = ingest_mod.read_one(str(p), timeout=0.5)
+    assert time.perf_counter() - t0 < 5
+    assert meta["status"] == "failed" and "time limit" in meta["message"]
+
+
+def test_killing_an_ingest_midway_leaves_the_previous_store_intact(tmp_path):
+    raw = _raw(tmp_path, ["000_98d5d9cfaf16f11b.txt"])
+    out = tmp_path / "out"
+    ingest(raw, out, jobs=1)
+    before = {p.name: p.read_bytes() for p in out.glob("*.parquet")}
+    text = (RAW / "2024_pingtan_github-pagetxt.txt").read_text(encoding="utf-8")
+    for i in range(400):  # distinct files, so nothing comes from the cache
+        (raw / f"copy{i:03}.txt").write_text(text + f"\n{i}", encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, "-m", "ogi", "ingest", str(raw), "--out", str(out), "--jobs", "1"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    time.sleep(2.0)
+    assert proc.poll() is None, "ingest finished before it could be interrupted"
+    os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait()
+    after = {p.name: p.read_bytes() for p in out.glob("*.parquet")}
+    assert after == before
+    assert len(ogi.load(out).reports) == 1

