@@ -9,6 +9,7 @@ positional, as printed. Runs of collapsed digits are handed to `collapsed`.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 
@@ -139,8 +140,9 @@ def match_score(label: str, row: templates.Row) -> float:
     return max((100.0 + len(key) for key in row.keys if label.endswith(key)), default=0.0)
 
 
-def ordered_matches(runs: list[Run], rows: tuple[templates.Row, ...]) -> list[tuple[Run, int]]:
-    """Pick (run, row index) pairs in increasing row order, maximising real matches (weighted LIS)."""
+def ordered_matches(runs: list[Run], rows: tuple[templates.Row, ...]) -> list[tuple[Run, int, str | None]]:
+    """Pick (run, row index, note) in increasing row order, maximising real matches (weighted LIS),
+    then match leftover runs approximately to the rows missing between their neighbours (typos)."""
     cands: list[tuple[int, int, float]] = []  # (run index, row index, weight)
     for ri, run in enumerate(runs):
         scored = [(match_score(run.label, row), k) for k, row in enumerate(rows)]
@@ -157,14 +159,44 @@ def ordered_matches(runs: list[Run], rows: tuple[templates.Row, ...]) -> list[tu
         for b in range(a):
             if cands[b][1] < ka and best[b] + wa > best[a]:
                 best[a], prev[a] = best[b] + wa, b
-    if not cands:
-        return []
-    a = max(range(len(cands)), key=lambda i: best[i])
-    chosen = []
-    while a >= 0:
-        chosen.append((runs[cands[a][0]], cands[a][1]))
-        a = prev[a]
-    return chosen[::-1]
+    chosen: list[tuple[int, int, str | None]] = []
+    if cands:
+        a = max(range(len(cands)), key=lambda i: best[i])
+        while a >= 0:
+            chosen.append((cands[a][0], cands[a][1], None))
+            a = prev[a]
+        chosen.reverse()
+    chosen = _approximate(runs, rows, chosen)
+    return [(runs[ri], k, note) for ri, k, note in chosen]
+
+
+APPROX_RATIO = 0.75
+
+
+def _approximate(runs, rows, chosen):
+    """Leftover value runs between two matched rows: accept the one missing row they resemble."""
+    taken = {ri for ri, _, _ in chosen}
+    out = list(chosen)
+    for ri, run in enumerate(runs):
+        if ri in taken or not run.has_values or not run.label:
+            continue
+        before = max((k for r, k, _ in out if r < ri), default=-1)
+        after = min((k for r, k, _ in out if r > ri), default=len(rows))
+        used = {k for _, k, _ in out}
+        best, best_k = 0.0, None
+        for k in range(before + 1, after):
+            if k in used:
+                continue
+            for key in rows[k].keys:
+                tail = run.label[-len(key) :]
+                ratio = difflib.SequenceMatcher(None, tail, key).ratio()
+                if ratio > best:
+                    best, best_k = ratio, k
+        if best_k is not None and best >= APPROX_RATIO:
+            note = f"label matched approximately ({best:.0%}): printed {run.label[-len(rows[best_k].keys[0]) - 2:]!r} for {rows[best_k].label!r}"
+            out.append((ri, best_k, note))
+            out.sort()
+    return out
 
 
 def fit(run: Run, n: int) -> tuple[list[Token] | None, str | None]:
@@ -190,11 +222,12 @@ def collapsible(run: Run, n: int) -> list[str] | None:
     return pieces
 
 
-def _cells_from_tokens(table: str, row: str, columns: tuple[str, ...], toks: list[Token]) -> list[Cell]:
+def _cells_from_tokens(table: str, row: str, columns: tuple[str, ...], toks: list[Token], label_note: str | None = None) -> list[Cell]:
     out = []
     for col, t in zip(columns, toks):
         p = parse_value(t.raw)
-        out.append(Cell(table, row, col, p.value, p.flag, t.raw, t.locator, p.note))
+        note = "; ".join(n for n in (p.note, label_note) if n) or None
+        out.append(Cell(table, row, col, p.value, p.flag, t.raw, t.locator, note))
     return out
 
 
@@ -242,7 +275,7 @@ def _active_format(tokens: list[Token], lo: int, hi: int, matched_keys: set[str]
 def align_active(tokens, lo, hi, fmt_hint, result: Alignment) -> None:
     runs = runs_in(tokens, lo, hi)
     matches = ordered_matches(runs, templates.ACTIVE_ROWS)
-    keys = {templates.ACTIVE_ROWS[k].key for _, k in matches}
+    keys = {templates.ACTIVE_ROWS[k].key for _, k, _ in matches}
     fmt = _active_format(tokens, lo, hi, keys) or fmt_hint
     if fmt is None:
         result.problems.append("active table: cannot tell the 2019 from the 2021 format")
@@ -250,14 +283,14 @@ def align_active(tokens, lo, hi, fmt_hint, result: Alignment) -> None:
     result.active_format = fmt
     layout = templates.ACTIVE_COLUMNS[fmt]
     found = set()
-    for run, k in matches:
+    for run, k, label_note in matches:
         row = templates.ACTIVE_ROWS[k].key
         if row not in layout:
             continue
         cols = layout[row]
         toks, why = fit(run, len(cols))
         if toks is not None:
-            result.cells.extend(_cells_from_tokens("active", row, cols, toks))
+            result.cells.extend(_cells_from_tokens("active", row, cols, toks, label_note))
         elif (pieces := collapsible(run, len(cols))) is not None:
             u = collapsed.Unknown(row, pieces, len(cols))
             out = collapsed.solve([u], None)
@@ -274,21 +307,21 @@ def align_active(tokens, lo, hi, fmt_hint, result: Alignment) -> None:
 def align_requests(tokens, lo, hi, result: Alignment) -> None:
     runs = runs_in(tokens, lo, hi)
     matches = ordered_matches(runs, templates.REQUEST_ROWS)
-    keys = [templates.REQUEST_ROWS[k].key for _, k in matches]
+    keys = [templates.REQUEST_ROWS[k].key for _, k, _ in matches]
     split_other = any(k in keys for k in templates.V2021_OTHER_ROWS)
     single_other = "other" in keys and not split_other
     result.requests_format = "v2021" if split_other else ("v2019" if single_other else None)
     if split_other and "other" in keys:  # both forms matched: trust the split rows
-        matches = [(r, k) for r, k in matches if templates.REQUEST_ROWS[k].key != "other"]
+        matches = [(r, k, n) for r, k, n in matches if templates.REQUEST_ROWS[k].key != "other"]
     cols = templates.REQUEST_COLUMNS
     n = len(cols)
     known: dict[tuple[str, str, str], float] = {}
     pending: list[tuple[str, Run, list[str]]] = []
-    for run, k in matches:
+    for run, k, label_note in matches:
         row = templates.REQUEST_ROWS[k].key
         toks, why = fit(run, n)
         if toks is not None:
-            cells = _cells_from_tokens("requests", row, cols, toks)
+            cells = _cells_from_tokens("requests", row, cols, toks, label_note)
             result.cells.extend(cells)
             for c in cells:
                 known[("requests", row, c.column)] = c.value or 0.0
@@ -297,11 +330,11 @@ def align_requests(tokens, lo, hi, result: Alignment) -> None:
         else:
             result.cells.extend(_unreadable("requests", row, cols, run, why))
     if pending:
-        rows = tuple(templates.REQUEST_ROWS[k].key for _, k in matches)
+        rows = tuple(templates.REQUEST_ROWS[k].key for _, k, _ in matches)
         identities = [i for i in templates.request_identities(rows) if i.check != "requests.row_total"]
         _solve_collapsed("requests", cols, pending, identities, known, result, row_rule=_row_total_rule)
-    result.found_rows["requests"] = [templates.REQUEST_ROWS[k].key for _, k in matches]
-    found = {templates.REQUEST_ROWS[k].key for _, k in matches}
+    result.found_rows["requests"] = [templates.REQUEST_ROWS[k].key for _, k, _ in matches]
+    found = {templates.REQUEST_ROWS[k].key for _, k, _ in matches}
     result.found["requests"] = bool(found)
     if matches:
         last = matches[-1][0]

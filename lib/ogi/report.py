@@ -17,12 +17,15 @@ import pandas as pd
 from . import align as aligner
 from . import checks, templates
 from .extract import sniff
+from .extract.docx import DocxProblem, extract_docx
 from .extract.html import extract_html
+from .extract.pdf import PdfProblem, extract_pdf
 from .extract.text import extract_text
 from .extract.tokens import simplify_text_tokens
 from .normalize import DecodeError, decode, detect_script, looks_binary, nfkc, to_simplified
 
 MAX_BYTES = 30 * 1024 * 1024  # a text or HTML report is well under 1 MB; larger files are not reports
+MAX_DOCUMENT_BYTES = 100 * 1024 * 1024  # PDF and Word files carry images and fonts
 REPORT_COLUMNS = [
     "report_id", "source_path", "source_url", "input_kind", "status", "message",
     "agency", "year", "format", "script",
@@ -166,18 +169,28 @@ def _read(data: bytes, meta: dict, name: str) -> Report:
         return _empty_report(meta)
     kind = sniff(data, name)
     meta["input_kind"] = {"ole": "doc", "zip": "docx"}.get(kind, kind)
-    if kind == "pdf":
-        meta.update(status="failed", message="PDF input is not supported yet (planned: text-layer PDFs)")
-        return _empty_report(meta)
-    if kind in ("docx", "zip"):
-        meta.update(status="failed", message="Word (.docx) input is not supported yet")
-        return _empty_report(meta)
     if kind == "ole":
         meta.update(
             status="failed",
             message="old binary Word/WPS file (.doc/.wps): convert it first, e.g. `libreoffice --headless --convert-to docx FILE`",
         )
         return _empty_report(meta)
+    if kind == "zip":
+        meta.update(status="failed", message="a zip archive that is not a Word document")
+        return _empty_report(meta)
+    if kind in ("pdf", "docx"):
+        if len(data) > MAX_DOCUMENT_BYTES:
+            meta.update(status="failed", message=f"file too large ({len(data) // 1048576} MB > {MAX_DOCUMENT_BYTES // 1048576} MB)")
+            return _empty_report(meta)
+        try:
+            tokens, plain = extract_pdf(data) if kind == "pdf" else extract_docx(data)
+        except (PdfProblem, DocxProblem) as e:
+            status = "partial" if "no text layer" in str(e) else "failed"
+            meta.update(status=status, message=str(e))
+            if status == "partial":
+                meta["format"] = "unknown"
+            return _empty_report(meta)
+        return build_report(tokens, plain, meta)
     if len(data) > MAX_BYTES:
         meta.update(status="failed", message=f"file too large for a report ({len(data) // 1048576} MB > {MAX_BYTES // 1048576} MB)")
         return _empty_report(meta)

@@ -1,0 +1,74 @@
+"""PDF reports with a text layer → tokens (pdfplumber).
+
+Ruled tables (what Word exports) are read as grids from their ruling lines, so a label wrapped
+over three lines stays one cell and the numbers keep their columns; a merged cell is emitted once.
+Text outside the tables is emitted line by line (rebuilt from word positions), so headings and
+titles are found. Tables continue across page breaks: the token stream simply goes on. Locators
+give page, table, row and column (or page and line).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+
+from .tokens import Token, cell_tokens
+
+MAX_PAGES = 300
+# page furniture between table parts: "- 4 -", "第 4 页", "4 / 12", "Page 4"
+PAGE_NUMBER = re.compile(r"^\s*(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4}|(?:Page|P\.)\s*\d{1,4}|\d{1,4})\s*$", re.I)
+
+
+class PdfProblem(Exception):
+    """A PDF that cannot be read as a report (no text layer, too many pages, encrypted…)."""
+
+
+def _inside(obj, boxes) -> bool:
+    cx = (obj["x0"] + obj["x1"]) / 2
+    cy = (obj["top"] + obj["bottom"]) / 2
+    return any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
+
+
+def extract_pdf(data: bytes) -> tuple[list[Token], str]:
+    """Tokens in reading order and the plain text (for title and year)."""
+    import pdfplumber
+    from pdfminer.pdfparser import PDFSyntaxError
+
+    try:
+        pdf = pdfplumber.open(io.BytesIO(data))
+    except (PDFSyntaxError, ValueError, KeyError, TypeError, AssertionError) as e:
+        raise PdfProblem(f"not a readable PDF: {type(e).__name__}") from e
+    except Exception as e:  # pdfminer raises many kinds for broken or encrypted files
+        raise PdfProblem(f"not a readable PDF: {type(e).__name__}: {e}") from e
+    with pdf:
+        if len(pdf.pages) > MAX_PAGES:
+            raise PdfProblem(f"{len(pdf.pages)} pages: more than {MAX_PAGES}, not an annual report")
+        tokens: list[Token] = []
+        plain: list[str] = []
+        n_chars = 0
+        table_no = 0
+        for p_no, page in enumerate(pdf.pages, start=1):
+            n_chars += len(page.chars)
+            tables = page.find_tables()
+            boxes = [t.bbox for t in tables]
+            outside = page.filter(lambda o, boxes=boxes: not _inside(o, boxes)) if boxes else page
+            lines = (outside.extract_text_lines(return_chars=False) or []) if page.chars else []
+            items = [(ln["top"], "line", ln) for ln in lines] + [(t.bbox[1], "table", t) for t in tables]
+            plain.append(page.extract_text() or "")
+            line_no = 0
+            for _, kind, obj in sorted(items, key=lambda it: it[0]):
+                if kind == "line":
+                    line_no += 1
+                    if PAGE_NUMBER.match(obj["text"]):
+                        continue
+                    tokens.extend(cell_tokens(obj["text"], f"page {p_no} line {line_no}"))
+                    continue
+                table_no += 1
+                for r, row in enumerate(obj.extract(), start=1):
+                    for c, cell in enumerate(row, start=1):
+                        if cell is None:
+                            continue  # covered by a merged cell, emitted at its origin
+                        tokens.extend(cell_tokens(cell, f"page {p_no} table {table_no} row {r} col {c}"))
+        if n_chars < 20:
+            raise PdfProblem("image-only PDF: no text layer")
+    return tokens, "\n".join(plain)

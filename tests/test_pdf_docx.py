@@ -1,0 +1,157 @@
+"""PDF (text layer) and Word inputs: every printed number of the real PDFs; a Word file built
+with the official merged-cell layout from a real report's numbers reads back the same."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+import pytest
+from conftest import report, table
+from docx_builder import build
+from test_reader_seed import ACTIVE as SEED_ACTIVE
+from test_reader_seed import APPEALS as SEED_APPEALS
+from test_reader_seed import REQUESTS as SEED_REQUESTS
+
+from ogi import read_report, templates
+
+COLS = templates.REQUEST_COLUMNS
+
+HUAIAN_REQUESTS = {  # 淮安市人民政府 2024, pages 4–5 of the PDF
+    "new_received": (3001, 53, 0, 0, 61, 4, 3119),
+    "carried_over": (34, 0, 0, 0, 0, 0, 34),
+    "granted": (1288, 21, 0, 0, 50, 3, 1362),
+    "partially_granted": (447, 7, 0, 0, 0, 0, 454),
+    "withheld_state_secret": (2, 0, 0, 0, 0, 0, 2),
+    "withheld_law": (30, 1, 0, 0, 0, 0, 31),
+    "withheld_security_stability": (5, 0, 0, 0, 0, 0, 5),
+    "withheld_third_party": (6, 0, 0, 0, 0, 0, 6),
+    "withheld_internal": (7, 1, 0, 0, 0, 0, 8),
+    "withheld_deliberative": (12, 0, 0, 0, 0, 0, 12),
+    "withheld_enforcement": (9, 0, 0, 0, 0, 0, 9),
+    "withheld_query": (105, 0, 0, 0, 0, 0, 105),
+    "unavailable_not_held": (746, 12, 0, 0, 10, 1, 769),  # the table breaks across pages 4 and 5 here
+    "unavailable_needs_creation": (11, 0, 0, 0, 0, 0, 11),
+    "unavailable_unclear": (1, 0, 0, 0, 0, 0, 1),
+    "declined_petition": (56, 6, 0, 0, 0, 0, 62),
+    "declined_repeat": (25, 0, 0, 0, 0, 0, 25),
+    "declined_publication": (0, 0, 0, 0, 0, 0, 0),
+    "declined_excessive": (0, 0, 0, 0, 0, 0, 0),
+    "declined_confirmation": (1, 0, 0, 0, 0, 0, 1),
+    "other_no_correction": (67, 3, 0, 0, 1, 0, 71),
+    "other_unpaid_fee": (6, 0, 0, 0, 0, 0, 6),
+    "other_misc": (108, 2, 0, 0, 0, 0, 110),
+    "total_processed": (2932, 53, 0, 0, 61, 4, 3050),
+    "carried_forward": (103, 0, 0, 0, 0, 0, 103),
+}
+
+
+def _rows(d):
+    return {r: dict(zip(COLS, map(float, v))) for r, v in d.items()}
+
+
+def test_huaian_2024_every_number():
+    r = report("2024_huaian-city_pdf.pdf")
+    assert (r.status, r.meta["format"], r.meta["year"], r.meta["input_kind"]) == ("ok", "v2021", 2024, "pdf")
+    assert r.meta["agency"] == "淮安市人民政府"
+    assert len(r.cells) == 200 and (r.cells["flag"] == "value").all()
+    assert table(r, "requests") == _rows(HUAIAN_REQUESTS)
+    assert table(r, "active") == {
+        "regulations": {"issued": 1, "repealed": 0, "in_force": 11},
+        "normative_documents": {"issued": 8, "repealed": 26, "in_force": 66},
+        "licensing": {"decisions": 447228},
+        "penalty": {"decisions": 3985758},
+        "coercion": {"decisions": 88283},
+        "fees": {"amount_10k_yuan": 96171.6},
+    }
+    a = table(r, "appeals")
+    assert [list(a[k].values()) for k in templates.APPEAL_ROWS] == [[72, 64, 178, 37, 351], [13, 4, 8, 1, 26], [12, 1, 1, 6, 20]]
+    assert (r.checks["status"] == "pass").all()
+    loc = r.cells.set_index(["table", "row", "column"]).loc[("requests", "unavailable_needs_creation", "total"), "locator"]
+    assert loc.startswith("page 5 table")
+
+
+def test_hongze_2023_source_errors_stay_printed():
+    r = report("2023_hongze-district_pdf.pdf")
+    assert (r.status, r.meta["format"], r.meta["year"]) == ("ok", "v2021", 2023)
+    t = table(r, "requests")
+    assert list(t["new_received"].values()) == [21, 0, 0, 0, 0, 0, 21]
+    assert list(t["partially_granted"].values()) == [4, 0, 0, 0, 0, 0, 4]
+    assert list(t["unavailable_not_held"].values()) == [10, 0, 0, 0, 0, 0, 10]
+    assert "other" in t and "other_misc" not in t  # （六）其他处理 printed as one row
+    # the source prints 2.其他法律行政止公开 (sic): matched approximately, and said so
+    cells = r.cells.set_index(["table", "row", "column"])
+    assert "approximately" in cells.loc[("requests", "withheld_law", "total"), "note"]
+    a = table(r, "appeals")
+    assert list(a["review"].values()) == [10, 1, 0, 0, 0]  # 10 + 1 + 0 + 0 ≠ 总计 0, as printed
+    assert list(a["litigation_after_review"].values()) == [5, 0, 0, 0, 0]
+    fails = r.checks[r.checks["status"] == "fail"]
+    assert set(zip(fails["check"], fails["scope"])) == {("appeals.total", "review"), ("appeals.total", "litigation_after_review")}
+    assert table(r, "active")["fees"] == {"amount_10k_yuan": 7730.28}
+
+
+def test_hongze_2024_single_other_row_in_a_v2021_report():
+    r = report("2024_hongze-district_pdf.pdf")
+    assert (r.status, r.meta["format"]) == ("ok", "v2021")
+    t = table(r, "requests")
+    assert list(t["other"].values()) == [0] * 7 and "other_no_correction" not in t
+    assert list(t["new_received"].values()) == [95, 0, 0, 0, 0, 0, 95]
+    assert list(t["granted"].values()) == [50, 0, 0, 0, 0, 0, 50]
+    assert list(t["unavailable_not_held"].values()) == [31, 0, 0, 0, 0, 0, 31]
+    assert len(t) == 23
+    a = table(r, "appeals")
+    assert [list(a[k].values()) for k in templates.APPEAL_ROWS] == [[1, 1, 0, 0, 2], [1, 0, 0, 0, 1], [2, 0, 1, 0, 3]]
+    assert table(r, "active")["licensing"] == {"decisions": 9487}
+    assert (r.checks["status"] == "pass").all()
+
+
+def test_hongze_years_join_for_cross_year_checks(store_dir):
+    import ogi
+
+    c = ogi.load(store_dir, years=[2024])
+    rid = c.reports.set_index("source_path").loc["2024_hongze-district_pdf.pdf", "report_id"]
+    carry = c.checks[(c.checks["report_id"] == rid) & (c.checks["check"] == "requests.carry")]
+    assert len(carry) == 7 and (carry["status"] == "pass").all()  # 洪泽区人民政府 2023 → 淮安市洪泽区人民政府 2024
+
+
+def test_image_only_pdf(tmp_path):
+    fig, ax = plt.subplots()
+    ax.imshow(np.random.default_rng(1).random((20, 20)))
+    ax.axis("off")
+    fig.savefig(tmp_path / "scan.pdf")
+    plt.close(fig)
+    r = read_report(tmp_path / "scan.pdf")
+    assert (r.status, r.meta["message"]) == ("partial", "image-only PDF: no text layer")
+
+
+def test_truncated_pdf_is_failed_not_raised(tmp_path):
+    data = (report.__globals__["RAW"] / "2024_hongze-district_pdf.pdf").read_bytes()
+    p = tmp_path / "cut.pdf"
+    p.write_bytes(data[: len(data) // 3])
+    r = read_report(p)
+    assert r.status in ("failed", "partial")
+    assert r.meta["message"]
+
+
+def test_docx_with_official_merged_cells_reads_back_the_seed(tmp_path):
+    path = tmp_path / "linfen2023.docx"
+    build(path, "临汾市人民政府", 2023, SEED_ACTIVE, SEED_REQUESTS, SEED_APPEALS)
+    r = read_report(path)
+    seed = report("000_98d5d9cfaf16f11b.txt")
+    assert (r.status, r.meta["format"], r.meta["year"], r.meta["agency"], r.meta["input_kind"]) == ("ok", "v2021", 2023, "临汾市人民政府", "docx")
+    for t in ("active", "requests", "appeals"):
+        assert table(r, t) == table(seed, t)
+    assert (r.checks["status"] == "pass").all()
+    assert r.cells["locator"].str.match(r"table \d+ row \d+ col \d+").all()
+
+
+def test_docx_zip_bomb_is_refused(tmp_path):
+    import zipfile
+
+    p = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(p, "w", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr("word/document.xml", b"0" * (300 * 1024 * 1024))
+    r = read_report(p)
+    assert r.status == "failed" and "refused" in r.meta["message"]
