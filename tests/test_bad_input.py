@@ -137,3 +137,10 @@ def test_mutations_never_raise(data):
     assert not (r.meta["message"] or "").startswith("internal error"), r.meta["message"]
     assert set(r.cells["flag"]) <= {"value", "blank", "not_applicable", "unreadable"}
     json.loads(r.to_json())
+
+
+def test_bom_followed_by_other_encoding_is_detected_not_raised(tmp_path):
+    """Found by the property test: a UTF-16 BOM in front of UTF-8 text."""
+    r = _read(tmp_path, "bom16.txt", b"\xfe\xff" + SEED)
+    assert not (r.meta["message"] or "").startswith("internal error")
+    assert r.status in ("ok", "partial", "failed")

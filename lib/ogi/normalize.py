@@ -34,7 +34,10 @@ def decode(data: bytes) -> tuple[str, str]:
     """Decode report bytes: BOM, then strict UTF-8, then detection among GB18030/Big5/UTF-16."""
     for bom, enc in _BOMS:
         if data.startswith(bom):
-            return data.decode(enc), enc
+            try:
+                return data.decode(enc), enc
+            except UnicodeDecodeError:
+                break  # a BOM followed by something else: detect below
     try:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
