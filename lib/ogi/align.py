@@ -10,6 +10,7 @@ positional, as printed. Runs of collapsed digits are handed to `collapsed`.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -144,8 +145,11 @@ def ordered_matches(runs: list[Run], rows: tuple[templates.Row, ...]) -> list[tu
     """Pick (run, row index, note) in increasing row order, maximising real matches (weighted LIS),
     then match leftover runs approximately to the rows missing between their neighbours (typos)."""
     cands: list[tuple[int, int, float]] = []  # (run index, row index, weight)
+    by_last = _rows_by_last_char(rows)
     for ri, run in enumerate(runs):
-        scored = [(match_score(run.label, row), k) for k, row in enumerate(rows)]
+        if not run.label:
+            continue
+        scored = [(match_score(run.label, rows[k]), k) for k in by_last.get(run.label[-1], ())]
         score, k = max(scored, default=(0.0, -1))
         if score <= 0:
             continue
@@ -168,6 +172,17 @@ def ordered_matches(runs: list[Run], rows: tuple[templates.Row, ...]) -> list[tu
         chosen.reverse()
     chosen = _approximate(runs, rows, chosen)
     return [(runs[ri], k, note) for ri, k, note in chosen]
+
+
+@functools.lru_cache(maxsize=8)
+def _rows_by_last_char(rows: tuple[templates.Row, ...]) -> dict[str, tuple[int, ...]]:
+    """Row indexes by the last character of their label keys (a label must end with a key)."""
+    out: dict[str, list[int]] = {}
+    for k, row in enumerate(rows):
+        for key in row.keys:
+            if key and k not in out.setdefault(key[-1], []):
+                out[key[-1]].append(k)
+    return {c: tuple(ks) for c, ks in out.items()}
 
 
 APPROX_RATIO = 0.75

@@ -27,7 +27,7 @@ import pandas as pd
 
 from . import crossyear, paths
 from .normalize import to_simplified
-from .report import CELL_COLUMNS, CHECK_COLUMNS, REPORT_COLUMNS, read_report
+from .report import REPORT_COLUMNS, cells_frame, checks_frame, read_report
 from .store import TABLE_FILES
 
 log = logging.getLogger(__name__)
@@ -122,7 +122,7 @@ def _alarm(signum, frame):
     raise _Timeout()
 
 
-def read_one(path: str, timeout: float) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
+def read_one(path: str, timeout: float) -> tuple[dict, list, list]:
     """Worker: read one file under a time limit. Returns plain data (picklable)."""
     use_alarm = timeout and hasattr(signal, "SIGALRM")
     if use_alarm:
@@ -130,7 +130,7 @@ def read_one(path: str, timeout: float) -> tuple[dict, pd.DataFrame, pd.DataFram
         signal.setitimer(signal.ITIMER_REAL, timeout)
     try:
         report = read_report(path)
-        return report.meta, report.cells, report.checks
+        return report.meta, report.cell_rows, report.check_rows
     except _Timeout:
         data = Path(path).read_bytes()
         meta = dict.fromkeys(REPORT_COLUMNS)
@@ -139,21 +139,21 @@ def read_one(path: str, timeout: float) -> tuple[dict, pd.DataFrame, pd.DataFram
             status="failed",
             message=f"reading took longer than {timeout:g} s (time limit per file)",
         )
-        return meta, pd.DataFrame(columns=CELL_COLUMNS), pd.DataFrame(columns=CHECK_COLUMNS)
+        return meta, [], []
     finally:
         if use_alarm:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, old)
 
 
-def _failed(path: Path, why: str) -> tuple[dict, pd.DataFrame, pd.DataFrame]:
+def _failed(path: Path, why: str) -> tuple[dict, list, list]:
     try:
         rid = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
     except OSError:
         rid = hashlib.sha256(str(path).encode()).hexdigest()[:16]
     meta = dict.fromkeys(REPORT_COLUMNS)
     meta.update(report_id=rid, status="failed", message=why)
-    return meta, pd.DataFrame(columns=CELL_COLUMNS), pd.DataFrame(columns=CHECK_COLUMNS)
+    return meta, [], []
 
 
 def _show_progress() -> bool:
@@ -291,7 +291,7 @@ def ingest(
 
 def assemble(raw_dir: Path, files: list[Path], results: dict, manifest: dict):
     """Per-file results → the three tables, with provenance joined and identical files counted once."""
-    rows, cell_frames, check_frames = [], [], []
+    rows, cell_rows, check_rows = [], [], []
     first_path: dict[str, str] = {}
     duplicates: list[tuple[str, str]] = []
     for p in files:
@@ -311,25 +311,15 @@ def assemble(raw_dir: Path, files: list[Path], results: dict, manifest: dict):
             continue
         first_path[rid] = rel
         rows.append(meta)
-        cell_frames.append(cells)
-        check_frames.append(checks)
+        cell_rows.extend(cells)
+        check_rows.extend(checks)
     reports = pd.DataFrame(rows, columns=REPORT_COLUMNS)
     for a, b in duplicates:
         i = reports.index[reports["source_path"] == a][0]
         note = f"identical bytes also at {b}"
         reports.at[i, "message"] = f"{reports.at[i, 'message']}; {note}" if reports.at[i, "message"] else note
     reports["year"] = reports["year"].astype("Int64")
-    cells = _concat(cell_frames, CELL_COLUMNS)
-    cells["value"] = cells["value"].astype("Float64")
-    checks = _concat(check_frames, CHECK_COLUMNS)
-    return reports, cells, checks, duplicates
-
-
-def _concat(frames: list[pd.DataFrame], columns: list[str]) -> pd.DataFrame:
-    frames = [f for f in frames if len(f)]
-    if not frames:
-        return pd.DataFrame(columns=columns)
-    return pd.concat(frames, ignore_index=True)[columns]
+    return reports, cells_frame(cell_rows), checks_frame(check_rows), duplicates
 
 
 def _atomic_write_bytes(path: Path, data: bytes) -> None:

@@ -48,6 +48,9 @@ def decode(data: bytes) -> tuple[str, str]:
     return str(best), best.encoding
 
 
+_CONTROL_BYTES = bytes(b for b in range(32) if b < 9 or 13 < b)
+
+
 def looks_binary(data: bytes) -> bool:
     """True for bytes that are clearly not a text document (NULs or many control bytes)."""
     head = data[:8192]
@@ -57,7 +60,7 @@ def looks_binary(data: bytes) -> bool:
         return False
     if b"\x00" in head:
         return True
-    controls = sum(1 for b in head if b < 9 or 13 < b < 32)
+    controls = len(head) - len(head.translate(None, _CONTROL_BYTES))
     return controls / len(head) > 0.05
 
 
@@ -83,10 +86,11 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 def detect_script(text: str, simplified: str | None = None) -> str:
     """'traditional' when a noticeable share of CJK characters change under t2s, else 'simplified'."""
     simplified = to_simplified(text) if simplified is None else simplified
+    text, simplified = text[:20000], simplified[:20000]
     cjk = len(_CJK.findall(text))
     if not cjk:
         return "simplified"
-    changed = sum(1 for a, b in zip(text, simplified) if a != b)
+    changed = sum(map(str.__ne__, text, simplified))
     return "traditional" if changed / cjk > 0.03 else "simplified"
 
 
@@ -121,6 +125,7 @@ NA_MARKERS = frozenset({"/", "-", "—", "——", "–", "－", "／", "\\", "�
 UNITS = ("万元", "元")  # money units glued to numbers in cells; 件/条 after a number mark prose
 _ARTIFACTS = "?\ufffd\u00a0\u3000\u200b\ufeff"
 _NUMBER = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
+_THOUSANDS = re.compile(r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 
 
 @dataclass(frozen=True)
@@ -130,8 +135,13 @@ class Parsed:
     note: str | None = None
 
 
+_ARTIFACT_RE = re.compile("[" + re.escape(_ARTIFACTS) + "]")
+
+
 def clean_artifacts(text: str) -> str:
     """Replace mis-decoded characters (`9?`, `? 0`, NBSP) by spaces, keeping `?` between digits."""
+    if not _ARTIFACT_RE.search(text):
+        return text
     out = []
     for i, ch in enumerate(text):
         if ch in _ARTIFACTS:
@@ -158,7 +168,7 @@ def parse_value(raw: str) -> Parsed:
             s = s[: -len(unit)]
             note = f"unit {unit} as printed"
             break
-    if re.fullmatch(r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?", s):
+    if _THOUSANDS.fullmatch(s):
         s = s.replace(",", "")
     if _NUMBER.match(s):
         return Parsed(float(s), "value", note)

@@ -10,6 +10,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -35,13 +36,38 @@ CHECK_COLUMNS = ["report_id", *checks.CHECK_COLUMNS]
 TABLES = ("active", "requests", "appeals")
 
 
+def cells_frame(rows: list[tuple]) -> pd.DataFrame:
+    df = pd.DataFrame(rows, columns=CELL_COLUMNS)
+    df["value"] = df["value"].astype("Float64")
+    return df
+
+
+def checks_frame(rows: list[tuple]) -> pd.DataFrame:
+    df = pd.DataFrame(rows, columns=CHECK_COLUMNS)
+    return df.astype({"expected": "Float64", "observed": "Float64"})
+
+
 @dataclass
 class Report:
+    """One file's reading: `meta` (the reports columns), `cells` and `checks` as DataFrames.
+
+    The frames are built on first use from plain rows, so a batch can ship the rows between
+    processes and build one frame for the whole corpus.
+    """
+
     meta: dict
-    cells: pd.DataFrame
-    checks: pd.DataFrame
+    cell_rows: list[tuple] = field(default_factory=list)  # in CELL_COLUMNS order
+    check_rows: list[tuple] = field(default_factory=list)  # in CHECK_COLUMNS order
     encoding: str | None = None
     problems: list[str] = field(default_factory=list)
+
+    @cached_property
+    def cells(self) -> pd.DataFrame:
+        return cells_frame(self.cell_rows)
+
+    @cached_property
+    def checks(self) -> pd.DataFrame:
+        return checks_frame(self.check_rows)
 
     @property
     def status(self) -> str:
@@ -65,11 +91,8 @@ class Report:
             return v
 
         meta = {k: clean(self.meta.get(k)) for k in REPORT_COLUMNS}
-        cells = [
-            {k: clean(r[k]) for k in ("table", "row", "column", "value", "flag", "raw", "locator", "note")}
-            for r in self.cells.to_dict("records")
-        ]
-        chk = [{k: clean(r[k]) for k in checks.CHECK_COLUMNS} for r in self.checks.to_dict("records")]
+        cells = [dict(zip(CELL_COLUMNS[1:], map(clean, row[1:]))) for row in self.cell_rows]
+        chk = [dict(zip(CHECK_COLUMNS[1:], map(clean, row[1:]))) for row in self.check_rows]
         return json.dumps({"report": meta, "cells": cells, "checks": chk}, ensure_ascii=False)
 
 
@@ -131,7 +154,7 @@ def _report_id(data: bytes) -> str:
 
 
 def _empty_report(meta: dict) -> Report:
-    return Report(meta, pd.DataFrame(columns=CELL_COLUMNS), pd.DataFrame(columns=CHECK_COLUMNS))
+    return Report(meta)
 
 
 def read_report(path: str | Path, *, root: str | Path | None = None, source_url: str | None = None) -> Report:
@@ -212,7 +235,7 @@ def _read(data: bytes, meta: dict, name: str) -> Report:
 def build_report(tokens, plain: str, meta: dict, encoding: str | None = None) -> Report:
     """Align a token stream, check it and fill the metadata: shared by every input kind."""
     simple = nfkc(to_simplified(plain))
-    meta["script"] = detect_script(plain)
+    meta["script"] = detect_script(plain, to_simplified(plain))
     agency, year = find_agency_and_year(simple)
     meta["agency"] = meta.get("agency") or agency
     meta["year"] = year
@@ -238,20 +261,14 @@ def build_report(tokens, plain: str, meta: dict, encoding: str | None = None) ->
 
     cells = sorted(result.cells, key=lambda c: TABLES.index(c.table))  # stable: rows stay in table order
     rid = meta["report_id"]
-    cell_df = pd.DataFrame(
-        [dict(report_id=rid, table=c.table, row=c.row, column=c.column, value=c.value, flag=c.flag, raw=c.raw, locator=c.locator, note=c.note) for c in cells],
-        columns=CELL_COLUMNS,
-    )
-    cell_df["value"] = cell_df["value"].astype("Float64")
+    cell_rows = [(rid, c.table, c.row, c.column, c.value, c.flag, c.raw, c.locator, c.note) for c in cells]
     req_rows = templates.request_rows(meta["format"] if meta["format"] in ("v2019", "v2021") else "v2021", single_other)
     if result.found.get("requests"):
         result.missing["requests"] = [r for r in req_rows if r not in result.found_rows.get("requests", [])]
     else:
         req_rows = None
     chk = checks.report_checks(cells, req_rows, bool(result.found.get("appeals")))
-    chk_df = pd.DataFrame([dict(report_id=rid, **c) for c in chk], columns=CHECK_COLUMNS)
-    for col in ("expected", "observed"):
-        chk_df[col] = chk_df[col].astype("Float64")
+    check_rows = [(rid, c["check"], c["scope"], c["expected"], c["observed"], c["status"]) for c in chk]
 
     # status and message
     if not found:
@@ -261,7 +278,7 @@ def build_report(tokens, plain: str, meta: dict, encoding: str | None = None) ->
             meta.update(status="not_a_report", message="no annual-report wording and no standard tables found")
         else:
             meta.update(status="partial", message="no standard table found (excerpt, prose only or unrecognised layout)")
-        return Report(meta, cell_df, chk_df, encoding, problems)
+        return Report(meta, cell_rows, check_rows, encoding, problems)
     notes = []
     missing_tables = [t for t in TABLES if not result.found.get(t)]
     if missing_tables:
@@ -270,17 +287,21 @@ def build_report(tokens, plain: str, meta: dict, encoding: str | None = None) ->
         rows = result.missing.get(t) or []
         if rows:
             notes.append(f"{t}: rows not found: " + ", ".join(rows))
-    unreadable = cell_df[cell_df["flag"] == "unreadable"]
-    if len(unreadable):
-        by_table = unreadable.groupby("table").size().to_dict()
-        notes.append("unreadable cells: " + ", ".join(f"{k} {v}" for k, v in by_table.items()))
-    recovered = cell_df["note"].fillna("").str.startswith("recovered from collapsed").sum()
-    failing = chk_df[chk_df["status"] == "fail"]
+    unreadable: dict[str, int] = {}
+    recovered = 0
+    for c in cells:
+        if c.flag == "unreadable":
+            unreadable[c.table] = unreadable.get(c.table, 0) + 1
+        elif c.note and c.note.startswith("recovered from collapsed"):
+            recovered += 1
+    if unreadable:
+        notes.append("unreadable cells: " + ", ".join(f"{k} {v}" for k, v in unreadable.items()))
+    failing = sum(1 for c in chk if c["status"] == "fail")
     meta["status"] = "partial" if notes else "ok"
     if recovered:
         notes.append(f"{recovered} cells recovered from collapsed digit runs")
-    if len(failing):
-        notes.append(f"{len(failing)} accounting checks fail in the source")
+    if failing:
+        notes.append(f"{failing} accounting checks fail in the source")
     notes.extend(problems)
     meta["message"] = "; ".join(notes) or None
-    return Report(meta, cell_df, chk_df, encoding, problems)
+    return Report(meta, cell_rows, check_rows, encoding, problems)

@@ -6,7 +6,9 @@ Everything that knows what a v2019 or v2021 table looks like lives here; `align`
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from .normalize import label_key
 
@@ -18,10 +20,11 @@ class Row:
     formats: tuple[str, ...] = ("v2019", "v2021")
     variants: tuple[str, ...] = ()  # other printed forms (matched like the label)
 
-    @property
+    @cached_property
     def keys(self) -> tuple[str, ...]:
         """Label keys to match (see normalize.label_key), longest first."""
-        ks = {label_key(self.label), *(label_key(v) for v in self.variants)}
+        # without the leading enumerator (一、 二、 四、): reports renumber or drop it
+        ks = {label_key(re.sub(r"^[一二三四五六七八九十]+[、.．]", "", x)) for x in (self.label, *self.variants)}
         return tuple(sorted(ks, key=len, reverse=True))
 
 

@@ -29,6 +29,7 @@ _NUM = re.compile(
 # A digit before these is part of a word (dates, counts in prose), not a cell value.
 _WORD_SUFFIX = set("年月日号天时分秒次期届季周%‰倍岁级类件条个项份人家户篇期")
 _ENUM_MARK = set(".．、")
+_BROKEN_NUMBER = re.compile(r"[\d\ufffd.,]+")
 
 
 def _is_cjk(ch: str) -> bool:
@@ -85,7 +86,7 @@ def cell_tokens(cell: str, locator: str) -> list[Token]:
     for piece in pieces:
         if piece in NA_MARKERS:
             runs.append(("value", piece))
-        elif "\ufffd" in piece and re.fullmatch(r"[\d\ufffd.,]+", piece):
+        elif "\ufffd" in piece and _BROKEN_NUMBER.fullmatch(piece):
             runs.append(("value", piece))  # digits around a mis-decoded character: unreadable later
         else:
             runs.extend(_split_piece(piece))
