@@ -347,7 +347,7 @@ def align_requests(tokens, lo, hi, result: Alignment) -> None:
     if pending:
         rows = tuple(templates.REQUEST_ROWS[k].key for _, k, _ in matches)
         identities = [i for i in templates.request_identities(rows) if i.check != "requests.row_total"]
-        _solve_collapsed("requests", cols, pending, identities, known, result, row_rule=_row_total_rule)
+        _solve_collapsed("requests", cols, pending, identities, known, result, blocks=(len(cols),))
     result.found_rows["requests"] = [templates.REQUEST_ROWS[k].key for _, k, _ in matches]
     found = {templates.REQUEST_ROWS[k].key for _, k, _ in matches}
     result.found["requests"] = bool(found)
@@ -356,12 +356,8 @@ def align_requests(tokens, lo, hi, result: Alignment) -> None:
         result.requests_end = last.start + len(last.tokens)
 
 
-def _row_total_rule(values: tuple[int, ...]) -> bool:
-    return sum(values[:-1]) == values[-1]
-
-
-def _solve_collapsed(table, cols, pending, identities, known, result, row_rule) -> None:
-    unknowns = [collapsed.Unknown(row, pieces, len(cols), row_rule) for row, _, pieces in pending]
+def _solve_collapsed(table, cols, pending, identities, known, result, blocks) -> None:
+    unknowns = [collapsed.Unknown(row, pieces, len(cols), blocks) for row, _, pieces in pending]
     by_key = {u.key: u for u in unknowns}
 
     def consistent(assignment: dict[str, tuple[int, ...]], identities=identities) -> bool:
@@ -424,10 +420,7 @@ def align_appeals(tokens, lo, hi, result: Alignment) -> None:
             result.cells.extend(_unreadable("appeals", r, cols, chosen, why or "appeals table not in the standard layout"))
         return
 
-    def blocks_sum(values: tuple[int, ...]) -> bool:
-        return all(sum(values[i * 5 : i * 5 + 4]) == values[i * 5 + 4] for i in range(3))
-
-    u = collapsed.Unknown("appeals", pieces, n, blocks_sum)
+    u = collapsed.Unknown("appeals", pieces, n, (len(cols),) * len(rows))
     out = collapsed.solve([u], None)
     values, alts = out.values["appeals"], out.alternatives["appeals"]
     for i, r in enumerate(rows):

@@ -10,7 +10,7 @@ candidates, for the caller to flag — never guessed.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence  # noqa: F401
 from dataclasses import dataclass, field
 
 MAX_CANDIDATES_PER_ROW = 20000
@@ -51,6 +51,55 @@ def splits(pieces: Sequence[str], n: int) -> Iterator[tuple[int, ...]]:
                 yield head + tail
 
 
+def sum_splits(pieces: Sequence[str], blocks: Sequence[int]) -> Iterator[tuple[int, ...]]:
+    """Cuts of the digit runs into consecutive blocks whose last number is the sum of the others
+    (a row's 总计, an appeals block's 总计). Each block's total is read first and its parts are
+    then cut to add up to it, which prunes the search to a few candidates."""
+    text = "".join(pieces)
+    n = len(text)
+    # next_cut[i]: the first known boundary (a space in the source) after position i
+    boundaries = set(itertools.accumulate(len(p) for p in pieces[:-1]))
+    next_cut = [n + 1] * (n + 2)
+    for i in range(n - 1, -1, -1):
+        next_cut[i] = i + 1 if (i + 1) in boundaries else next_cut[i + 1]
+    min_left = [sum(blocks[b:]) for b in range(len(blocks) + 1)]
+
+    def valid(a: int, b: int) -> bool:
+        return b > a and next_cut[a] >= b and (b - a == 1 or text[a] != "0")
+
+    def parts(a: int, b: int, count: int, target: int):
+        if count == 1:
+            if valid(a, b) and int(text[a:b]) == target:
+                yield (target,)
+            return
+        for cut in range(a + 1, b - count + 2):
+            if not valid(a, cut):
+                break
+            v = int(text[a:cut])
+            if v > target:
+                break
+            for rest in parts(cut, b, count - 1, target - v):
+                yield (v, *rest)
+
+    def block(pos: int, k: int):
+        if k == len(blocks):
+            if pos == n:
+                yield ()
+            return
+        size = blocks[k]
+        ends = [n] if k == len(blocks) - 1 else range(pos + size, n - min_left[k + 1] + 1)
+        for e in ends:
+            for q in range(e - 1, pos + size - 2, -1):
+                if not valid(q, e):
+                    continue
+                total = int(text[q:e])
+                for head in parts(pos, q, size - 1, total):
+                    for rest in block(e, k + 1):
+                        yield (*head, total, *rest)
+
+    yield from block(0, 0)
+
+
 def digit_spans(pieces: Sequence[str], values: Sequence[int]) -> list[tuple[int, int, int]]:
     """For a split, (piece index, first digit, last digit) of each value — 1-based digits, for locators."""
     spans = []
@@ -71,18 +120,18 @@ class Unknown:
     key: str
     pieces: list[str]
     n: int
-    row_rule: Callable[[tuple[int, ...]], bool] | None = None
+    blocks: tuple[int, ...] | None = None  # sum blocks (see sum_splits); None: no identity within the row
     candidates: list[tuple[int, ...]] = field(default_factory=list)
     too_many: bool = False
 
     def enumerate(self) -> None:
-        for values in splits(self.pieces, self.n):
-            if self.row_rule is None or self.row_rule(values):
-                self.candidates.append(values)
-                if len(self.candidates) > MAX_CANDIDATES_PER_ROW:
-                    self.too_many = True
-                    self.candidates = []
-                    return
+        found = sum_splits(self.pieces, self.blocks) if self.blocks else splits(self.pieces, self.n)
+        for values in found:
+            self.candidates.append(values)
+            if len(self.candidates) > MAX_CANDIDATES_PER_ROW:
+                self.too_many = True
+                self.candidates = []
+                return
 
 
 @dataclass
@@ -160,7 +209,7 @@ def solve_with_fallback(unknowns: list[Unknown], identities: list, consistent) -
     families = [identities] + [[i for i in identities if i.check == c] for c in dict.fromkeys(i.check for i in identities)]
     last = None
     for fam in families:
-        fresh = [Unknown(u.key, u.pieces, u.n, u.row_rule) for u in unknowns]
+        fresh = [Unknown(u.key, u.pieces, u.n, u.blocks) for u in unknowns]
         out = solve(fresh, lambda a, fam=fam: consistent(a, fam))
         last = out
         if not any("source is inconsistent" in r for r in out.reason.values()):

@@ -28,7 +28,7 @@ import pandas as pd
 from . import crossyear, paths
 from .normalize import to_simplified
 from .report import REPORT_COLUMNS, cells_frame, checks_frame, read_report
-from .store import TABLE_FILES
+from .store import CATEGORICAL, TABLE_FILES
 
 log = logging.getLogger(__name__)
 
@@ -338,7 +338,9 @@ def write_store(out_dir: Path, reports: pd.DataFrame, cells: pd.DataFrame, check
         for name, df in (("reports", reports), ("cells", cells), ("checks", checks)):
             df = df.reset_index(drop=True)
             for col in df.columns:
-                if df[col].dtype == object:
+                if col in CATEGORICAL[name]:
+                    df[col] = df[col].astype("category")  # stored as Parquet dictionaries: small and fast to load
+                elif df[col].dtype == object:
                     df[col] = df[col].astype("string")
             df.to_parquet(staging / TABLE_FILES[name], index=False)
         for name in ("cells", "checks", "reports"):  # reports last: it marks a complete store

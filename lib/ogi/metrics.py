@@ -64,64 +64,88 @@ for _group in ("withheld", "unavailable", "declined", "other"):
         RATES[f"reason_share.{_row}"] = ((f"row.{_row}",), (f"group.{_group}",), f"{_row} / {_group}")
 
 
-def _row_totals(cells: pd.DataFrame) -> pd.DataFrame:
-    """report_id × requests row → total (printed, else Σ applicant columns), NaN when unknown."""
-    req = cells[cells["table"] == "requests"]
-    if req.empty:
-        return pd.DataFrame()
-    val = req["value"].astype("float64")
-    usable = req["flag"].isin(["value", "blank", "not_applicable"])
-    frame = pd.DataFrame(
-        {
-            "report_id": req["report_id"].astype(str).to_numpy(),
-            "row": req["row"].astype(str).to_numpy(),
-            "column": req["column"].astype(str).to_numpy(),
-            "v": np.where(usable, np.nan_to_num(val.to_numpy(), nan=0.0), np.nan),
-            "printed": (req["flag"] == "value").to_numpy(),
-        }
-    )
-    wide = frame.pivot_table(index=["report_id", "row"], columns="column", values="v", aggfunc="first", dropna=False)
-    printed = frame.pivot_table(index=["report_id", "row"], columns="column", values="printed", aggfunc="first", dropna=False)
-    total = wide.get("total")
-    parts = wide.reindex(columns=list(templates.APPLICANT_COLUMNS))
-    part_sum = parts.sum(axis=1, min_count=len(templates.APPLICANT_COLUMNS))
-    use_printed = printed.get("total").fillna(False).astype(bool) if "total" in printed else False
-    out = pd.DataFrame({"total": np.where(use_printed, total, part_sum)}, index=wide.index)
-    for c in templates.REQUEST_COLUMNS:
-        out[f"col.{c}"] = wide.get(c)
-    return out
+def _codes(series: pd.Series, labels) -> np.ndarray:
+    """Position of each value in `labels` (−1 when absent), fast for categorical columns."""
+    labels = pd.Index(labels).astype(str)
+    if isinstance(series.dtype, pd.CategoricalDtype):
+        mapping = np.append(labels.get_indexer(series.cat.categories.astype(str)), -1)
+        return mapping[series.cat.codes.to_numpy()]  # code −1 (missing) picks the appended −1
+    return labels.get_indexer(series.astype(str))
+
+
+class _Coded:
+    """The columns of a cells frame as integer codes and a float array, computed once."""
+
+    FLAGS = ("value", "blank", "not_applicable", "unreadable")
+
+    def __init__(self, cells: pd.DataFrame):
+        rid = cells["report_id"]
+        if isinstance(rid.dtype, pd.CategoricalDtype):
+            used = pd.unique(rid.cat.codes[rid.cat.codes >= 0])
+            self.ids = pd.Index(rid.cat.categories[used].astype(str), name="report_id")
+        else:
+            self.ids = pd.Index(pd.unique(rid.astype(str)), name="report_id")
+        self.cells = cells
+        self.report = _codes(rid, self.ids)
+        self.table = _codes(cells["table"], ("active", "requests", "appeals"))
+        flag = _codes(cells["flag"], self.FLAGS)
+        self.printed = flag == 0
+        self.value = cells["value"].to_numpy(dtype="float64", na_value=np.nan)
+        # blank / n.a. count as 0; missing and unreadable stay NaN
+        self.usable_value = np.where((flag >= 0) & (flag <= 2), np.nan_to_num(self.value, nan=0.0), np.nan)
+
+    def dense(self, table: str, rows: Sequence[str], columns: Sequence[str]):
+        """[report, row, column] values of one table, and the mask of printed numbers."""
+        t = ("active", "requests", "appeals").index(table)
+        mask = self.table == t
+        values = np.full((len(self.ids), len(rows), len(columns)), np.nan)
+        printed = np.zeros(values.shape, dtype=bool)
+        if not mask.any():
+            return values, printed
+        r = _codes(self.cells["row"], rows)[mask]
+        c = _codes(self.cells["column"], columns)[mask]
+        i = self.report[mask]
+        ok = (r >= 0) & (c >= 0) & (i >= 0)
+        values[i[ok], r[ok], c[ok]] = self.usable_value[mask][ok]
+        printed[i[ok], r[ok], c[ok]] = self.printed[mask][ok]
+        return values, printed
 
 
 def components(cells: pd.DataFrame) -> pd.DataFrame:
-    """One row per report: N, C, T, F, outcome groups and rows, applicant columns of N, appeals parts."""
-    rt = _row_totals(cells)
-    ids = pd.Index(cells["report_id"].astype(str).unique(), name="report_id")
-    out = pd.DataFrame(index=ids)
-    if not rt.empty:
-        totals = rt["total"].unstack("row")
-        for name, (_, rows) in COMPONENTS.items():
-            present = [r for r in rows if r in totals.columns]
-            if name.startswith("group."):
-                # a group is known when at least one of its rows is printed (v2019 prints one （六） row)
-                out[name] = totals[present].sum(axis=1, min_count=1) if present else np.nan
-            else:
-                out[name] = totals[present[0]] if present else np.nan
-        if "new_received" in rt.index.get_level_values("row"):
-            n_row = rt.xs("new_received", level="row")
-            for c in templates.REQUEST_COLUMNS:
-                out[f"N.{c}"] = n_row[f"col.{c}"]
-    app = cells[cells["table"] == "appeals"]
-    if not app.empty:
-        v = app.assign(
-            report_id=app["report_id"].astype(str),
-            v=np.where(app["flag"].isin(["value", "blank", "not_applicable"]), app["value"].astype("float64").fillna(0.0), np.nan),
-            key="A." + app["row"].astype(str) + "." + app["column"].astype(str),
-        ).pivot_table(index="report_id", columns="key", values="v", aggfunc="first", dropna=False)
-        for r in templates.APPEAL_ROWS:
-            for c in templates.APPEAL_COLUMNS:
-                out[f"A.{r}.{c}"] = v.get(f"A.{r}.{c}")
-            out[f"A.{r}.decided"] = out[f"A.{r}.total"] - out[f"A.{r}.pending"]
-    return out
+    """One row per report: N, C, T, F, outcome groups and rows, applicant columns of N, appeals parts.
+
+    Requests rows use their 总计 cell when printed, else the sum of the six applicant columns
+    (authors sometimes leave 总计 blank); NaN when a needed cell is missing or unreadable.
+    """
+    coded = _Coded(cells)
+    ids = coded.ids
+    out = {}
+    req_rows = templates.REQUEST_ROW_KEYS
+    vals, printed = coded.dense("requests", req_rows, templates.REQUEST_COLUMNS)
+    present = ~np.isnan(vals).all(axis=2)  # row printed at all in this report
+    parts = vals[:, :, :6]
+    part_sum = np.where(np.isnan(parts).any(axis=2), np.nan, np.nansum(parts, axis=2))
+    totals = np.where(printed[:, :, 6], vals[:, :, 6], part_sum)
+    row_index = {k: n for n, k in enumerate(req_rows)}
+    for name, (_, rows) in COMPONENTS.items():
+        idx = [row_index[r] for r in rows]
+        if name.startswith("group."):
+            # a group is known when at least one of its rows is printed (v2019 prints one （六） row)
+            sub_present = present[:, idx]
+            summed = np.nansum(np.where(sub_present, totals[:, idx], 0.0), axis=1)
+            broken = (sub_present & np.isnan(totals[:, idx])).any(axis=1)
+            out[name] = np.where(sub_present.any(axis=1) & ~broken, summed, np.nan)
+        else:
+            out[name] = np.where(present[:, idx[0]], totals[:, idx[0]], np.nan)
+    n_row = row_index["new_received"]
+    for j, c in enumerate(templates.REQUEST_COLUMNS):
+        out[f"N.{c}"] = np.where(present[:, n_row], vals[:, n_row, j], np.nan)
+    avals, _ = coded.dense("appeals", templates.APPEAL_ROWS, templates.APPEAL_COLUMNS)
+    for a, r in enumerate(templates.APPEAL_ROWS):
+        for j, c in enumerate(templates.APPEAL_COLUMNS):
+            out[f"A.{r}.{c}"] = avals[:, a, j]
+        out[f"A.{r}.decided"] = out[f"A.{r}.total"] - out[f"A.{r}.pending"]
+    return pd.DataFrame(out, index=ids)
 
 
 def rates(
@@ -139,46 +163,61 @@ def rates(
     """
     comp = components(cells)
     names = list(metrics or RATES)
-    keys = ["report_id"]
+    arrays = {c: comp[c].to_numpy(dtype="float64") for c in comp.columns}
+    n_rep = len(comp)
+
+    def total(cols: Sequence[str]) -> np.ndarray:
+        if any(c not in arrays for c in cols):
+            return np.full(n_rep, np.nan)
+        return np.sum([arrays[c] for c in cols], axis=0)  # NaN if any part is unknown
+
+    num = np.array([total(RATES[m][0]) for m in names]).reshape(len(names), n_rep)
+    den = np.array([total(RATES[m][1]) for m in names]).reshape(len(names), n_rep)
+    ok = ~np.isnan(num) & ~np.isnan(den)
+    num, den = np.where(ok, num, np.nan), np.where(ok, den, np.nan)
     if by:
         if reports is None:
             raise ValueError("grouping needs the reports frame")
         meta = reports.assign(report_id=reports["report_id"].astype(str)).set_index("report_id")[list(by)]
-        comp = comp.join(meta, how="left")
-        keys = list(by)
-    frames = []
-    for name in names:
-        num_cols, den_cols, _ = RATES[name]
-        num = _sum(comp, num_cols)
-        den = _sum(comp, den_cols)
-        ok = num.notna() & den.notna()
-        part = pd.DataFrame({"numerator": num.where(ok), "denominator": den.where(ok), "n": ok.astype(int)}, index=comp.index)
-        if by:
-            part = part.join(comp[keys]).groupby(keys, dropna=False, observed=True).agg(
-                numerator=("numerator", "sum"), denominator=("denominator", "sum"), n=("n", "sum")
-            )
+        keys_frame = meta.reindex(comp.index).reset_index(drop=True)
+        wide = pd.concat(
+            [keys_frame,
+             pd.DataFrame(np.nan_to_num(num.T), columns=[f"num|{m}" for m in names]),
+             pd.DataFrame(np.nan_to_num(den.T), columns=[f"den|{m}" for m in names]),
+             pd.DataFrame(ok.T.astype(int), columns=[f"n|{m}" for m in names])],
+            axis=1,
+        )  # fmt: skip
+        g = wide.groupby(list(by), dropna=False, observed=True).sum()
+        parts = []
+        for m in names:
+            part = pd.DataFrame({"numerator": g[f"num|{m}"], "denominator": g[f"den|{m}"], "n": g[f"n|{m}"]})
             part.loc[part["n"] == 0, ["numerator", "denominator"]] = np.nan
-        part = part.reset_index()
-        part.insert(len(keys), "metric", name)
-        frames.append(part)
-    out = pd.concat(frames, ignore_index=True)
-    out["value"] = np.nan
-    out["note"] = None
-    small = out["denominator"] < min_denominator
-    missing = out["n"] == 0
-    good = ~small & ~missing
-    out.loc[good, "value"] = out.loc[good, "numerator"] / out.loc[good, "denominator"]
-    out.loc[missing, "note"] = "cells missing or unreadable"
-    out.loc[small & ~missing, "note"] = f"denominator below {min_denominator:g}: suppressed"
-    out["value"] = out["value"].astype("Float64")
+            part = part.reset_index()
+            part.insert(len(by), "metric", m)
+            parts.append(part)
+        out = pd.concat(parts, ignore_index=True)
+    else:
+        out = pd.DataFrame(
+            {
+                "report_id": pd.Categorical.from_codes(np.tile(np.arange(n_rep), len(names)), categories=comp.index),
+                "metric": pd.Categorical.from_codes(np.repeat(np.arange(len(names)), n_rep), categories=names),
+                "numerator": num.ravel(),
+                "denominator": den.ravel(),
+                "n": ok.ravel().astype(int),
+            }
+        )
+    numer = out["numerator"].to_numpy(dtype="float64")
+    denom = out["denominator"].to_numpy(dtype="float64")
+    missing = out["n"].to_numpy() == 0
+    small = ~missing & (denom < min_denominator)
+    good = ~missing & ~small
+    value = np.full(len(out), np.nan)
+    np.divide(numer, denom, out=value, where=good)
+    note = np.full(len(out), -1, dtype=np.int8)
+    note[missing], note[small] = 0, 1
+    out["value"] = pd.array(np.where(good, value, np.nan), dtype="Float64")
+    out["note"] = pd.Categorical.from_codes(note, categories=["cells missing or unreadable", f"denominator below {min_denominator:g}: suppressed"])
     return out
-
-
-def _sum(comp: pd.DataFrame, cols: Sequence[str]) -> pd.Series:
-    present = [c for c in cols if c in comp.columns]
-    if len(present) < len(cols):
-        return pd.Series(np.nan, index=comp.index)
-    return comp[present].sum(axis=1, min_count=len(present))
 
 
 def outcome_table(cells: pd.DataFrame) -> pd.DataFrame:

@@ -1,0 +1,198 @@
+"""`make bench`: speed (and accuracy) of the suite on this machine, in one run.
+
+1. ingest throughput on a synthetic corpus of the real layouts (pipe text, one cell per line,
+   collapsed, HTML), all cores, with accuracy against the numbers that were rendered;
+2. the reader against pandas.read_html on 100 real HTML/text reports;
+3. load time and peak memory for the values of 100,000 reports, and metrics time for them;
+4. text-layer PDF throughput (pages/s) on the real PDFs.
+Prints a table and writes bench/results.md. Sizes: BENCH_DOCS (default 2000), BENCH_REPORTS (100000).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import platform
+import random
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pandas as pd
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from synth import numbers, render, truth  # noqa: E402
+
+from ogi import paths  # noqa: E402
+from ogi.ingest import ingest, write_store  # noqa: E402
+from ogi.report import read_bytes  # noqa: E402
+
+WORK = HERE / "work"
+LAYOUTS = ("pipe", "cells", "collapsed", "html")
+N_DOCS = int(os.environ.get("BENCH_DOCS", "2000"))
+N_REPORTS = int(os.environ.get("BENCH_REPORTS", "100000"))
+AGENCIES = ["临汾市人民政府", "平潭综合实验区", "淮安市人民政府", "洪泽区人民政府", "蠡县审计局", "桃江县审计局", "上海市人民政府办公厅", "武定县审计局"]
+
+
+def make_corpus(raw: Path) -> dict[str, dict]:
+    shutil.rmtree(raw, ignore_errors=True)
+    raw.mkdir(parents=True)
+    rng = random.Random(2026)
+    truths = {}
+    for i in range(N_DOCS):
+        layout = LAYOUTS[i % len(LAYOUTS)]
+        agency = f"{rng.choice(AGENCIES)}{i:05d}号"
+        year = 2021 + i % 4
+        nums = numbers(rng)
+        name = f"{layout}/{i:05d}.{'html' if layout == 'html' else 'txt'}"
+        (raw / layout).mkdir(exist_ok=True)
+        (raw / name).write_text(render(layout, nums, agency, year, rng), encoding="utf-8")
+        truths[name] = {"layout": layout, "cells": {"|".join(k): v for k, v in truth(nums).items()}}
+    return truths
+
+
+def accuracy(store: Path, truths: dict) -> pd.DataFrame:
+    reports = pd.read_parquet(store / "reports.parquet")
+    cells = pd.read_parquet(store / "cells.parquet")
+    cells["key"] = cells["table"].astype(str) + "|" + cells["row"].astype(str) + "|" + cells["column"].astype(str)
+    by_report = {rid: g.set_index("key") for rid, g in cells.groupby("report_id", observed=True)}
+    rows = []
+    for r in reports.itertuples(index=False):
+        t = truths[r.source_path]
+        got = by_report.get(r.report_id)
+        for key, want in t["cells"].items():
+            if got is None or key not in got.index:
+                outcome = "missing"
+            elif got.at[key, "flag"] != "value":
+                outcome = "flagged"
+            elif abs(float(got.at[key, "value"]) - want) < 1e-6:
+                outcome = "correct"
+            else:
+                outcome = "WRONG"
+            rows.append((t["layout"], outcome))
+    df = pd.DataFrame(rows, columns=["layout", "outcome"])
+    return pd.crosstab(df["layout"], df["outcome"]).reindex(columns=["correct", "flagged", "missing", "WRONG"], fill_value=0)
+
+
+def reader_vs_read_html() -> list[tuple[str, str]]:
+    real = sorted(p for p in paths.RAW.iterdir() if p.suffix in (".txt", ".html"))
+    htmls = [p for p in real if p.suffix == ".html"]
+    out = []
+    for label, files in (("100 real text+HTML reports", real), ("100 real HTML pages", htmls)):
+        sample = [files[i % len(files)] for i in range(100)]
+        blobs = [p.read_bytes() for p in sample]
+        t = time.perf_counter()
+        for b in blobs:
+            read_bytes(b)
+        ours = time.perf_counter() - t
+        t = time.perf_counter()
+        for b in blobs:
+            try:
+                pd.read_html(io.StringIO(b.decode("utf-8", "replace")), flavor="lxml")
+            except ValueError:  # "No tables found" (text dumps)
+                pass
+        theirs = time.perf_counter() - t
+        out.append((f"{label}: ogi read_report (tables, cells, checks)", f"{ours:.2f} s ({100 / ours:.0f} files/s)"))
+        out.append((f"{label}: pandas.read_html (tables only)", f"{theirs:.2f} s ({100 / theirs:.0f} files/s)"))
+    return out
+
+
+LOAD_CODE = r"""
+import resource, sys, time
+t0 = time.perf_counter()
+import ogi
+from ogi import metrics
+base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+t = time.perf_counter()
+c = ogi.load(sys.argv[1], columns=["table", "row", "column", "value", "flag"])
+load_s = time.perf_counter() - t
+rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+t = time.perf_counter()
+r = metrics.rates(c.cells)
+metrics_s = time.perf_counter() - t
+peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+print(len(c.reports), len(c.cells), load_s, base, rss, metrics_s, peak, len(r))
+"""
+
+
+def big_store(src: Path, dst: Path) -> None:
+    """N_REPORTS reports: the synthetic store's reports and cells repeated under new ids."""
+    reports = pd.read_parquet(src / "reports.parquet")
+    cells = pd.read_parquet(src / "cells.parquet")
+    cells["report_id"] = cells["report_id"].astype(str)
+    reps = -(-N_REPORTS // len(reports))
+    rep_frames, cell_frames = [], []
+    for k in range(reps):
+        suffix = f"{k:04x}"
+        rr = reports.assign(report_id=reports["report_id"].astype(str).str[:12] + suffix)
+        rep_frames.append(rr)
+        cell_frames.append(cells.assign(report_id=cells["report_id"].str[:12] + suffix))
+    big_r = pd.concat(rep_frames, ignore_index=True).head(N_REPORTS)
+    keep = set(big_r["report_id"])
+    big_c = pd.concat(cell_frames, ignore_index=True)
+    big_c = big_c[big_c["report_id"].isin(keep)]
+    checks = pd.DataFrame({"report_id": pd.Series(dtype=str), "check": pd.Series(dtype=str), "scope": pd.Series(dtype=str),
+                           "expected": pd.Series(dtype="Float64"), "observed": pd.Series(dtype="Float64"), "status": pd.Series(dtype=str)})  # fmt: skip
+    write_store(dst, big_r, big_c, checks)
+
+
+def pdf_speed() -> str:
+    pdfs = sorted(p for p in paths.RAW.iterdir() if p.suffix == ".pdf")
+    import pdfplumber
+
+    pages = 0
+    t = time.perf_counter()
+    for _ in range(2):
+        for p in pdfs:
+            with pdfplumber.open(p) as doc:
+                pages += len(doc.pages)
+            read_bytes(p.read_bytes())
+    dt = time.perf_counter() - t
+    return f"{pages / dt:.1f} pages/s ({pages} pages of {len(pdfs)} real PDFs, twice, one core)"
+
+
+def main() -> int:
+    WORK.mkdir(exist_ok=True)
+    raw, store, big = WORK / "raw", WORK / "processed", WORK / "big"
+    jobs = os.cpu_count() or 1
+    results: list[tuple[str, str]] = [("machine", f"{platform.machine()}, {jobs} cores, Python {platform.python_version()}")]
+    print(f"generating {N_DOCS} synthetic reports …", flush=True)
+    truths = make_corpus(raw)
+    shutil.rmtree(store, ignore_errors=True)
+    res = ingest(raw, store, jobs=jobs, force=True)
+    rate = len(res.reports) / res.seconds
+    results.append((f"ingest {N_DOCS} synthetic reports ({', '.join(LAYOUTS)}), {jobs} processes", f"{res.seconds:.1f} s = {rate:.0f} reports/s"))
+    acc = accuracy(store, truths)
+    for layout, row in acc.iterrows():
+        total = row.sum()
+        results.append((f"accuracy, {layout} layout ({total} cells)", ", ".join(f"{k} {v}" for k, v in row.items())))
+    print("reader vs pandas.read_html …", flush=True)
+    results += reader_vs_read_html()
+    print(f"building a store of {N_REPORTS} reports …", flush=True)
+    shutil.rmtree(big, ignore_errors=True)
+    big_store(store, big)
+    out = subprocess.run([sys.executable, "-c", LOAD_CODE, str(big)], capture_output=True, text=True, check=True).stdout.split()
+    n_rep, n_cells, load_s, base, rss, metrics_s, peak, _ = out
+    mb = lambda kb: int(kb) / 1024  # noqa: E731 — ru_maxrss is in KiB on Linux
+    results.append((f"ogi.load values of {int(n_rep):,} reports ({int(n_cells):,} cells)", f"{float(load_s):.2f} s, peak RSS {mb(rss):.0f} MB (process before loading: {mb(base):.0f} MB)"))
+    results.append((f"metrics.rates for {int(n_rep):,} reports", f"{float(metrics_s):.2f} s, peak RSS {mb(peak):.0f} MB"))
+    print("PDF …", flush=True)
+    results.append(("text-layer PDF reading", pdf_speed()))
+
+    width = max(len(k) for k, _ in results)
+    table = "\n".join(f"{k.ljust(width)}  {v}" for k, v in results)
+    print("\n" + table)
+    md = ["# Benchmark results", "", f"`make bench` on {time.strftime('%Y-%m-%d')}.", "", "| measure | result |", "|---|---|"]
+    md += [f"| {k} | {v} |" for k, v in results]
+    (HERE / "results.md").write_text("\n".join(md) + "\n", encoding="utf-8")
+    (WORK / "accuracy.json").write_text(json.dumps(acc.to_dict(), ensure_ascii=False, indent=1), encoding="utf-8")
+    return 1 if acc["WRONG"].sum() else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

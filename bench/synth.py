@@ -1,0 +1,194 @@
+"""Synthetic reports for benchmarks: the real layouts re-rendered with random numbers that keep
+every identity (row totals, 勾稽 balance, outcomes, appeals blocks).
+
+Layouts, after the real reports they imitate:
+  pipe       — the 临汾 2023 page text (traditional script, `a | b |` rows, mis-decoded `?`)
+  cells      — the 桃江 2020 excerpt style (one cell per line, `|` lines between cells)
+  collapsed  — the 平潭 page text (one line, every separator lost)
+  html       — a Word-exported HTML table with the official rowspans/colspans
+Each document comes with its truth, so the benchmark also measures accuracy.
+"""
+
+from __future__ import annotations
+
+import html
+import random
+
+from ogi import templates
+from ogi.normalize import to_simplified
+
+REQ_ROWS = templates.request_rows("v2021", single_other=False)
+LABELS = {r.key: r.label for r in templates.REQUEST_ROWS}
+ACTIVE_V2021 = templates.ACTIVE_COLUMNS["v2021"]
+ACTIVE_LABELS = {r.key: r.label for r in templates.ACTIVE_ROWS}
+BLOCKS = [("第二十条第（一）项", ["regulations", "normative_documents"]), ("第二十条第（五）项", ["licensing"]),
+          ("第二十条第（六）项", ["penalty", "coercion"]), ("第二十条第（八）项", ["fees"])]  # fmt: skip
+BLOCK_HEADERS = {
+    "第二十条第（一）项": ["本年制发件数", "本年废止件数", "现行有效件数"],
+    "第二十条第（五）项": ["本年处理决定数量"],
+    "第二十条第（六）项": ["本年处理决定数量"],
+    "第二十条第（八）项": ["本年收费金额（单位：万元）"],
+}
+PROSE = (
+    "本年度报告根据《中华人民共和国政府信息公开条例》（国务院令第711号）要求编制，报告中所列数据统计期限自{year}年1月1日起至{year}年12月31日止。\n"
+    "一、总体情况\n{year}年，{agency}认真落实政务公开工作部署，持续加大政府信息公开力度，全年主动公开政府信息{n}条。\n"
+)
+AFTER = "五、存在的主要问题及改进情况\n工作人员业务水平有待进一步提高。\n六、其他需要报告的事项\n本年度未收取信息处理费。\n"
+
+
+def numbers(rng: random.Random) -> dict:
+    """A consistent set of the three tables (v2021)."""
+    req = {r: [0] * 7 for r in REQ_ROWS}
+    outcome_rows = [r for r in REQ_ROWS if r in templates.OUTCOME_ROWS]
+    for j in range(6):
+        scale = rng.choice([0, 0, 2, 10, 60, 400]) if j else rng.choice([5, 30, 200, 1500])
+        for r in outcome_rows:
+            if rng.random() < 0.35:
+                req[r][j] = rng.randint(0, scale)
+        processed = sum(req[r][j] for r in outcome_rows)
+        carried_over = rng.randint(0, max(1, scale // 10))
+        forward = rng.randint(0, max(1, scale // 10))
+        new = processed + forward - carried_over
+        if new < 0:
+            forward -= new
+            new = 0
+        req["total_processed"][j], req["carried_over"][j], req["carried_forward"][j], req["new_received"][j] = processed, carried_over, forward, new
+    for r in REQ_ROWS:
+        req[r][6] = sum(req[r][:6])
+    appeals = {}
+    for r in templates.APPEAL_ROWS:
+        parts = [rng.choice([0, 0, rng.randint(0, 40)]) for _ in range(4)]
+        appeals[r] = parts + [sum(parts)]
+    active = {}
+    for row, cols in ACTIVE_V2021.items():
+        if cols == ("amount_10k_yuan",):
+            active[row] = [round(rng.uniform(0, 99999), 2)]
+        elif len(cols) == 3:
+            active[row] = [rng.randint(0, 120), rng.randint(0, 60), rng.randint(0, 2000)]
+        else:
+            active[row] = [rng.randint(0, 500000)]
+    return {"requests": req, "appeals": appeals, "active": active}
+
+
+def _fmt(v) -> str:
+    return str(int(v)) if float(v).is_integer() else f"{v:.2f}"
+
+
+def truth(nums: dict) -> dict[tuple[str, str, str], float]:
+    out = {}
+    for row, vals in nums["active"].items():
+        for col, v in zip(ACTIVE_V2021[row], vals):
+            out[("active", row, col)] = float(v)
+    for row, vals in nums["requests"].items():
+        for col, v in zip(templates.REQUEST_COLUMNS, vals):
+            out[("requests", row, col)] = float(v)
+    for row, vals in nums["appeals"].items():
+        for col, v in zip(templates.APPEAL_COLUMNS, vals):
+            out[("appeals", row, col)] = float(v)
+    return out
+
+
+def _rows(nums: dict):
+    """(label cells, value cells) rows in printed order, for the text layouts."""
+    yield ["二、主动公开政府信息情况"], []
+    for head, rows in BLOCKS:
+        yield [head], []
+        yield ["信息内容", *BLOCK_HEADERS[head]], []
+        for r in rows:
+            yield [ACTIVE_LABELS[r]], [_fmt(v) for v in nums["active"][r]]
+    yield ["三、收到和处理政府信息公开申请情况"], []
+    yield ["（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）", "申请人情况"], []
+    yield ["自然人", "法人或其他组织", "总计"], []
+    yield ["商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他"], []
+    for r in REQ_ROWS:
+        yield [LABELS[r]], [_fmt(v) for v in nums["requests"][r]]
+    yield ["四、政府信息公开行政复议、行政诉讼情况"], []
+    yield ["行政复议", "行政诉讼"], []
+    yield ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计", "未经复议直接起诉", "复议后起诉"], []
+    yield ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 2, []
+    yield [], [_fmt(v) for r in templates.APPEAL_ROWS for v in nums["appeals"][r]]
+
+
+def render(layout: str, nums: dict, agency: str, year: int, rng: random.Random) -> str:
+    head = f"{agency}{year}年政府信息公开工作年度报告\n" + PROSE.format(year=year, agency=agency, n=rng.randint(100, 9000))
+    if layout == "html":
+        return _html(nums, head, agency, year)
+    lines = []
+    for labels, values in _rows(nums):
+        if layout == "pipe":
+            lines.append(" | ".join(labels + values) + " | ||")
+        elif layout == "cells":
+            lines.extend(x for cell in labels + values for x in (cell, "|"))
+        else:  # collapsed: every separator lost, as in the 平潭 page text
+            lines.append("".join(labels) + "".join(values))
+    body = ("" if layout == "collapsed" else "\n").join(lines) if layout != "collapsed" else "".join(lines)
+    text = head + body + "\n" + AFTER
+    if layout == "pipe":  # the 临汾 page: traditional script, a mis-decoded character before a number
+        text = _to_traditional(text).replace(" | 0 |", " | ? 0 |", 1)
+    return text
+
+
+def _to_traditional(text: str) -> str:
+    from functools import lru_cache
+
+    @lru_cache(maxsize=1)
+    def conv():
+        import opencc
+
+        return opencc.OpenCC("s2t")
+
+    out = conv().convert(text)
+    assert to_simplified(out)  # round trip is what the reader relies on
+    return out
+
+
+def _html(nums: dict, head: str, agency: str, year: int) -> str:
+    e = html.escape
+    parts = ["<!DOCTYPE html><html><head><meta charset='utf-8'><title>", e(f"{agency}{year}年政府信息公开工作年度报告"),
+             "</title></head><body><div class='nav'><a href='/'>首页</a> &gt; 政府信息公开年报</div><div class='article'>"]  # fmt: skip
+    parts += [f"<p>{e(line)}</p>" for line in head.strip().split("\n")]
+    parts.append("<p>二、主动公开政府信息情况</p><table border='1'><tbody>")
+    for block, rows in BLOCKS:
+        cols = BLOCK_HEADERS[block]
+        parts.append(f"<tr><td colspan='4'><p>{e(block)}</p></td></tr><tr><td><p>信息内容</p></td>")
+        parts += [f"<td{'' if len(cols) > 1 else ' colspan=3'}><p>{e(c)}</p></td>" for c in cols]
+        parts.append("</tr>")
+        for r in rows:
+            vals = nums["active"][r]
+            parts.append(f"<tr><td>{e(ACTIVE_LABELS[r])}</td>")
+            parts += [f"<td{'' if len(vals) > 1 else ' colspan=3'}>{_fmt(v)}</td>" for v in vals]
+            parts.append("</tr>")
+    parts.append("</tbody></table><p>三、收到和处理政府信息公开申请情况</p><table border='1'><tbody>")
+    parts.append("<tr><td colspan='3' rowspan='3'>（本列数据的勾稽关系为：第一项加第二项之和，<br/>等于第三项加第四项之和）</td><td colspan='7'>申请人情况</td></tr>"
+                 "<tr><td rowspan='2'>自然人</td><td colspan='5'>法人或其他组织</td><td rowspan='2'>总计</td></tr>"
+                 "<tr><td>商业<br/>企业</td><td>科研<br/>机构</td><td>社会公益组织</td><td>法律服务机构</td><td>其他</td></tr>")  # fmt: skip
+    groups = {"withheld": "（三）不予公开", "unavailable": "（四）无法提供", "declined": "（五）不予处理", "other": "（六）其他处理"}
+    group_of = {k: g for g, keys in templates.OUTCOME_GROUPS.items() for k in keys}
+    outcome = [r for r in REQ_ROWS if r in templates.OUTCOME_ROWS or r == "total_processed"]
+    seen = set()
+    for r in REQ_ROWS:
+        vals = "".join(f"<td>{_fmt(v)}</td>" for v in nums["requests"][r])
+        g = group_of.get(r)
+        label = LABELS[r]
+        if r in ("new_received", "carried_over", "carried_forward"):
+            parts.append(f"<tr><td colspan='3'>{e(label)}</td>{vals}</tr>")
+            continue
+        first = "" if r != outcome[0] else f"<td rowspan='{len(outcome)}'>三、本年度办理结果</td>"
+        if g in groups:
+            lead = ""
+            if g not in seen:
+                seen.add(g)
+                n = len([k for k in REQ_ROWS if group_of.get(k) == g])
+                lead = f"<td rowspan='{n}'>{e(groups[g])}</td>"
+            parts.append(f"<tr>{first}{lead}<td>{e(label)}</td>{vals}</tr>")
+        else:
+            parts.append(f"<tr>{first}<td colspan='2'>{e(label)}</td>{vals}</tr>")
+    parts.append("</tbody></table><p>四、政府信息公开行政复议、行政诉讼情况</p><table border='1'><tbody>")
+    parts.append("<tr><td colspan='5' rowspan='2'>行政复议</td><td colspan='10'>行政诉讼</td></tr>"
+                 "<tr><td colspan='5'>未经复议直接起诉</td><td colspan='5'>复议后起诉</td></tr><tr>"
+                 + "".join(f"<td>{h}</td>" for h in ["结果维持", "结果纠正", "其他结果", "尚未审结", "总计"] * 3) + "</tr><tr>"
+                 + "".join(f"<td>{_fmt(v)}</td>" for r in templates.APPEAL_ROWS for v in nums["appeals"][r]) + "</tr>")  # fmt: skip
+    parts.append("</tbody></table>")
+    parts += [f"<p>{e(line)}</p>" for line in AFTER.strip().split("\n")]
+    parts.append("</div><div class='footer'>主办单位：某某人民政府办公室</div></body></html>")
+    return "".join(parts)
