@@ -65,8 +65,11 @@ class Alignment:
 # ------------------------------------------------------------------------------------ regions
 
 
+_SPACE = re.compile(r"\s+")
+
+
 def _squash(t: Token) -> str:
-    return re.sub(r"\s+", "", nfkc(t.text))
+    return _SPACE.sub("", nfkc(t.text))
 
 
 def find_regions(tokens: list[Token]) -> dict[str, tuple[int, int]]:

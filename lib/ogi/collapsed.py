@@ -68,6 +68,15 @@ def sum_splits(pieces: Sequence[str], blocks: Sequence[int]) -> Iterator[tuple[i
         return b > a and next_cut[a] >= b and (b - a == 1 or text[a] != "0")
 
     def parts(a: int, b: int, count: int, target: int):
+        """Cuts of text[a:b] into `count` numbers adding up to `target`."""
+        width = b - a
+        # each part is at most the target, so has at most as many digits
+        if width < count or width > count * len(str(target)):
+            return
+        if target == 0:
+            if text[a:b] == "0" * count:  # single zeros never cross a known boundary
+                yield (0,) * count
+            return
         if count == 1:
             if valid(a, b) and int(text[a:b]) == target:
                 yield (target,)
@@ -78,6 +87,9 @@ def sum_splits(pieces: Sequence[str], blocks: Sequence[int]) -> Iterator[tuple[i
             v = int(text[a:cut])
             if v > target:
                 break
+            # the count−1 parts left have at most rest_width−count+2 digits each
+            if target - v > (count - 1) * (10 ** (b - cut - count + 2) - 1):
+                continue  # what is left is too short to add up to the rest of the target
             for rest in parts(cut, b, count - 1, target - v):
                 yield (v, *rest)
 

@@ -160,34 +160,56 @@ def _show_progress() -> bool:
     return sys.stderr.isatty() and not os.environ.get("CI")
 
 
-def _run_pool(todo: list[Path], jobs: int, timeout: float) -> dict[Path, tuple]:
-    """Read files in worker processes; a worker that dies takes only its own file down."""
+CHUNK = 16  # files per task: fewer round trips between processes
+
+
+def read_chunk(paths_: list[str], timeout: float, cache_files: list[str | None]) -> list[tuple]:
+    """Worker: read several files, each under its own time limit, and write their cache entries."""
+    out = []
+    for path, cache in zip(paths_, cache_files):
+        res = read_one(path, timeout)
+        if cache:
+            _atomic_write_bytes(Path(cache), pickle.dumps(res))
+        out.append(res)
+    return out
+
+
+def _run_pool(todo: list[Path], jobs: int, timeout: float, cache: dict[Path, Path] | None = None) -> dict[Path, tuple]:
+    """Read files in worker processes; a worker that dies takes only its own file down (its chunk
+    is re-read one file per process, so the culprit is found and the others are kept)."""
     from tqdm import tqdm
 
+    cache = cache or {}
     results: dict[Path, tuple] = {}
     bar = tqdm(total=len(todo), unit="file", desc="ingest", disable=not _show_progress())
     pending = list(todo)
     isolate = False
     while pending:
         retry: list[Path] = []
-        workers = 1 if isolate else jobs
-        batches = [[p] for p in pending] if isolate else [pending]
-        for batch in batches:
+        size = 1 if isolate else max(1, min(CHUNK, len(pending) // (4 * jobs) or 1))
+        chunks = [pending[i : i + size] for i in range(0, len(pending), size)]
+        groups = [[c] for c in chunks] if isolate else [chunks]
+        for group in groups:
             try:
-                with ProcessPoolExecutor(max_workers=workers) as pool:
-                    futures = {pool.submit(read_one, str(p), timeout): p for p in batch}
+                with ProcessPoolExecutor(max_workers=1 if isolate else jobs) as pool:
+                    futures = {
+                        pool.submit(read_chunk, [str(p) for p in chunk], timeout, [str(cache[p]) if p in cache else None for p in chunk]): chunk
+                        for chunk in group
+                    }
                     for fut in as_completed(futures):
-                        p = futures[fut]
+                        chunk = futures[fut]
                         try:
-                            results[p] = fut.result()
-                            bar.update()
+                            for p, res in zip(chunk, fut.result()):
+                                results[p] = res
+                            bar.update(len(chunk))
                         except BrokenProcessPool:
-                            retry.append(p)
+                            retry.extend(chunk)
                         except Exception as e:  # noqa: BLE001 — recorded, the batch goes on
-                            results[p] = _failed(p, f"reader error: {type(e).__name__}: {e}")
-                            bar.update()
+                            for p in chunk:
+                                results[p] = _failed(p, f"reader error: {type(e).__name__}: {e}")
+                            bar.update(len(chunk))
             except BrokenProcessPool:
-                retry.extend(p for p in batch if p not in results and p not in retry)
+                retry.extend(p for chunk in group for p in chunk if p not in results and p not in retry)
         if isolate:
             for p in retry:
                 results[p] = _failed(p, "the reader crashed its worker process on this file")
@@ -276,11 +298,15 @@ def ingest(
         todo.append(p)
     n_cached = len(files) - len(todo)
     if todo:
-        fresh = _run_dask(todo, dask_address, timeout) if dask_address else _run_pool(todo, min(jobs, len(todo)), timeout)
-        for p, res in fresh.items():
-            results[p] = res
-            if p in hashes:
-                _atomic_write_bytes(cache_dir / f"{hashes[p][:32]}.pkl", pickle.dumps(res))
+        cache_paths = {p: cache_dir / f"{hashes[p][:32]}.pkl" for p in todo if p in hashes}
+        if dask_address:
+            fresh = _run_dask(todo, dask_address, timeout)
+            for p, res in fresh.items():
+                if p in cache_paths:
+                    _atomic_write_bytes(cache_paths[p], pickle.dumps(res))
+        else:
+            fresh = _run_pool(todo, min(jobs, len(todo)), timeout, cache_paths)
+        results.update(fresh)
 
     reports, cells, checks, duplicates = assemble(raw_dir, files, results, manifest)
     checks = pd.concat([checks, crossyear.cross_year_checks(reports, cells)], ignore_index=True)

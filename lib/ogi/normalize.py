@@ -154,6 +154,8 @@ def clean_artifacts(text: str) -> str:
 
 def parse_value(raw: str) -> Parsed:
     """One cell's text → number and flag. Never guesses: anything odd is `unreadable` with a note."""
+    if raw.isascii() and raw.isdigit():  # the common case
+        return Parsed(float(raw), "value")
     s = nfkc(clean_artifacts(raw)).strip()
     if not s:
         return Parsed(None, "blank")

@@ -128,10 +128,10 @@ def find_agency_and_year(text: str) -> tuple[str | None, int | None]:
     title_year = None
     agency = None
     candidates = []
-    for m in _TITLE_AGENCY_FIRST.finditer(text[:20000]):
+    for m in _TITLE_AGENCY_FIRST.finditer(text[:6000]):  # titles sit at the top
         candidates.append((m.start(), _clean_agency(m.group(1)), int(m.group(2))))
         break
-    for m in _TITLE_YEAR_FIRST.finditer(text[:20000]):
+    for m in _TITLE_YEAR_FIRST.finditer(text[:6000]):
         candidates.append((m.start(), _clean_agency(m.group(2)), int(m.group(1))))
         break
     candidates.sort(key=lambda c: (c[1] is None, c[0]))
@@ -234,8 +234,9 @@ def _read(data: bytes, meta: dict, name: str) -> Report:
 
 def build_report(tokens, plain: str, meta: dict, encoding: str | None = None) -> Report:
     """Align a token stream, check it and fill the metadata: shared by every input kind."""
-    simple = nfkc(to_simplified(plain))
-    meta["script"] = detect_script(plain, to_simplified(plain))
+    simplified = to_simplified(plain)
+    simple = nfkc(simplified)
+    meta["script"] = detect_script(plain, simplified)
     agency, year = find_agency_and_year(simple)
     meta["agency"] = meta.get("agency") or agency
     meta["year"] = year

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cached_property
+from functools import cached_property, lru_cache
 
 from .normalize import label_key
 
@@ -187,7 +187,8 @@ class Identity:
     parts: tuple[tuple[str, str, str], ...]
 
 
-def request_identities(rows: tuple[str, ...]) -> list[Identity]:
+@lru_cache(maxsize=64)
+def request_identities(rows: tuple[str, ...]) -> tuple[Identity, ...]:
     """requests.balance, requests.outcomes per column and requests.row_total per row."""
     out = []
     outcome_rows = tuple(r for r in rows if r in OUTCOME_ROWS)
@@ -211,11 +212,12 @@ def request_identities(rows: tuple[str, ...]) -> list[Identity]:
                 tuple(("requests", row, c) for c in APPLICANT_COLUMNS),
             )
         )
-    return out
+    return tuple(out)
 
 
-def appeal_identities() -> list[Identity]:
-    return [
+@lru_cache(maxsize=1)
+def appeal_identities() -> tuple[Identity, ...]:
+    return tuple(
         Identity(
             "appeals.total",
             row,
@@ -223,4 +225,4 @@ def appeal_identities() -> list[Identity]:
             tuple(("appeals", row, c) for c in APPEAL_COLUMNS[:-1]),
         )
         for row in APPEAL_ROWS
-    ]
+    )

@@ -10,7 +10,6 @@ from __future__ import annotations
 import html as htmllib
 import re
 
-import lxml.html
 from lxml import etree
 
 from .tokens import Token, cell_tokens
@@ -34,15 +33,14 @@ def unescape_js_string(html: str) -> str:
 
 
 def _cell_text(el) -> str:
-    parts = []
-    for node in el.iter():
-        if node is not el and node.tag in _BLOCK and parts:
-            parts.append("\n")
-        if node.text and node.tag not in _SKIP:
-            parts.append(node.text)
-        if node is not el and node.tail:
-            parts.append(node.tail)
-    return "".join(parts)
+    """The text of an element; line breaks where <br>, <p>, <div>… end (see _mark_blocks)."""
+    return "".join(el.itertext())  # the parser drops comments and processing instructions
+
+
+def _mark_blocks(doc) -> None:
+    """Give every block element a trailing newline, so text extraction keeps lines apart."""
+    for el in doc.iter(*_BLOCK):
+        el.tail = "\n" + (el.tail or "")
 
 
 def _rows(table):
@@ -71,34 +69,42 @@ def table_grid(table) -> list[tuple[int, int, str]]:
 
 
 def _span(value: str | None) -> int:
+    if value is None:
+        return 1
     try:
         return max(1, min(int(str(value).strip()), 1000))
     except (TypeError, ValueError):
         return 1
 
 
+_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
+
+
 def parse_html(html: str):
-    """Parse leniently (lxml's HTML parser repairs broken markup)."""
+    """Parse leniently (libxml2's HTML parser repairs broken markup); plain lxml.etree elements."""
     html = unescape_js_string(html)
-    try:
-        return lxml.html.document_fromstring(html)
-    except (etree.ParserError, ValueError):
-        return lxml.html.document_fromstring(f"<html><body><pre>{htmllib.escape(html)}</pre></body></html>")
+    root = etree.fromstring(html, _PARSER) if html.strip() else None
+    if root is None:
+        root = etree.fromstring(f"<html><body><pre>{htmllib.escape(html)}</pre></body></html>", _PARSER)
+    return root
 
 
 def extract_html(html: str) -> tuple[list[Token], str]:
     """Tokens in document order, and the page's plain text (for title and year)."""
     doc = parse_html(html)
     for bad in doc.xpath("//script|//style|//noscript"):
-        bad.drop_tree()
+        bad.text = None
+        for child in list(bad):
+            bad.remove(child)
+    _mark_blocks(doc)
     tokens: list[Token] = []
     table_no = 0
 
     def emit_text(text: str | None, el) -> None:
-        if text and text.strip():
-            loc = f"html line {el.sourceline}" if getattr(el, "sourceline", None) else "html"
+        if text and not text.isspace():
+            loc = f"html line {el.sourceline}" if el.sourceline else "html"
             for ln in text.split("\n"):
-                if ln.strip():
+                if ln and not ln.isspace():
                     tokens.extend(cell_tokens(ln, loc))
 
     def walk(el) -> None:

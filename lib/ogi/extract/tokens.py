@@ -76,8 +76,20 @@ def _split_piece(piece: str) -> list[tuple[str, str]]:
     return out
 
 
+_DIGIT = re.compile(r"\d")
+
+
 def cell_tokens(cell: str, locator: str) -> list[Token]:
     """Cut one cell's text into tokens. A cell that is a single value keeps its whole raw text."""
+    stripped = cell.strip()
+    if not stripped:
+        return [Token("blank", stripped, locator, "")]
+    if stripped.isascii() and stripped.isdigit():  # the common case: a plain number
+        return [Token("value", stripped, locator, stripped)]
+    if not _DIGIT.search(stripped) and stripped not in NA_MARKERS and "?" not in stripped:
+        cleaned = nfkc(clean_artifacts(stripped))
+        if cleaned.strip() and cleaned.strip() not in NA_MARKERS:  # a label or prose: one text token
+            return [Token("text", stripped, locator, "".join(cleaned.split()))]
     cleaned = nfkc(clean_artifacts(cell))
     pieces = cleaned.split()
     if not pieces:
