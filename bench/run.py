@@ -79,26 +79,44 @@ def accuracy(store: Path, truths: dict) -> pd.DataFrame:
     return pd.crosstab(df["layout"], df["outcome"]).reindex(columns=["correct", "flagged", "missing", "WRONG"], fill_value=0)
 
 
+def _best(fn, repeat: int = 5) -> float:
+    """Best of several timings: this machine is shared and noisy; the minimum is the stable figure."""
+    times = []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return min(times)
+
+
 def reader_vs_read_html() -> list[tuple[str, str]]:
     real = sorted(p for p in paths.RAW.iterdir() if p.suffix in (".txt", ".html"))
     htmls = [p for p in real if p.suffix == ".html"]
+    texts = [p for p in real if p.suffix == ".txt"]
     out = []
-    for label, files in (("100 real text+HTML reports", real), ("100 real HTML pages", htmls)):
-        sample = [files[i % len(files)] for i in range(100)]
-        blobs = [p.read_bytes() for p in sample]
-        t = time.perf_counter()
+
+    def ours(blobs):
         for b in blobs:
             read_bytes(b)
-        ours = time.perf_counter() - t
-        t = time.perf_counter()
+
+    def theirs(blobs):
+        failed = 0
         for b in blobs:
             try:
                 pd.read_html(io.StringIO(b.decode("utf-8", "replace")), flavor="lxml")
-            except ValueError:  # "No tables found" (text dumps)
-                pass
-        theirs = time.perf_counter() - t
-        out.append((f"{label}: ogi read_report (tables, cells, checks)", f"{ours:.2f} s ({100 / ours:.0f} files/s)"))
-        out.append((f"{label}: pandas.read_html (tables only)", f"{theirs:.2f} s ({100 / theirs:.0f} files/s)"))
+            except ValueError:
+                failed += 1
+        return failed
+
+    html_blobs = [htmls[i % len(htmls)].read_bytes() for i in range(100)]
+    text_blobs = [texts[i % len(texts)].read_bytes() for i in range(100)]
+    a, b = _best(lambda: ours(html_blobs)), _best(lambda: theirs(html_blobs))
+    failed = theirs(html_blobs)
+    out.append(("100 real HTML pages (3 files cycled): ogi read_report → cells + checks", f"{a:.2f} s ({100 / a:.0f} files/s)"))
+    out.append(("100 real HTML pages: pandas.read_html(flavor='lxml') → raw tables only",
+                f"{b:.2f} s ({100 / b:.0f} files/s); it raises on {failed} of 100 (the Shanghai page's escaped attributes)"))  # fmt: skip
+    t = _best(lambda: ours(text_blobs))
+    out.append((f"100 real text reports ({len(texts)} files cycled): ogi read_report", f"{t:.2f} s ({100 / t:.0f} files/s); pandas.read_html cannot read text dumps"))
     return out
 
 
@@ -168,10 +186,14 @@ def main() -> int:
     results: list[tuple[str, str]] = [("machine", f"{platform.machine()}, {jobs} cores, Python {platform.python_version()}")]
     print(f"generating {N_DOCS} synthetic reports …", flush=True)
     truths = make_corpus(raw)
-    shutil.rmtree(store, ignore_errors=True)
-    res = ingest(raw, store, jobs=jobs, force=True)
-    rate = len(res.reports) / res.seconds
-    results.append((f"ingest {N_DOCS} synthetic reports ({', '.join(LAYOUTS)}), {jobs} processes", f"{res.seconds:.1f} s = {rate:.0f} reports/s"))
+    runs = []
+    for _ in range(3):
+        shutil.rmtree(store, ignore_errors=True)
+        runs.append(ingest(raw, store, jobs=jobs, force=True))
+    secs = sorted(r.seconds for r in runs)
+    rate = N_DOCS / secs[0]
+    results.append((f"ingest {N_DOCS} synthetic reports ({', '.join(LAYOUTS)}), {jobs} processes, best of 3",
+                    f"{secs[0]:.1f} s = {rate:.0f} reports/s (other runs {', '.join(f'{N_DOCS / s:.0f}' for s in secs[1:])} reports/s)"))  # fmt: skip
     acc = accuracy(store, truths)
     for layout, row in acc.iterrows():
         total = row.sum()

@@ -135,3 +135,24 @@ def test_killing_an_ingest_midway_leaves_the_previous_store_intact(tmp_path):
     after = {p.name: p.read_bytes() for p in out.glob("*.parquet")}
     assert after == before
     assert len(ogi.load(out).reports) == 1
+
+
+def test_ingest_on_a_dask_cluster_writes_the_same_store(tmp_path):
+    from dask.distributed import LocalCluster
+
+    raw = _raw(tmp_path, ["000_98d5d9cfaf16f11b.txt", "2023_pingtan_page.html", "2020_pingtan_github-pagetxt.txt"])
+    local = ingest(raw, tmp_path / "local", jobs=2)
+    with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None) as cluster:
+        remote = ingest(raw, tmp_path / "dask", dask_address=cluster.scheduler_address)
+    pd.testing.assert_frame_equal(local.reports, remote.reports)
+    pd.testing.assert_frame_equal(local.cells, remote.cells)
+    pd.testing.assert_frame_equal(local.checks, remote.checks)
+
+
+def test_the_same_inputs_give_the_same_tables(tmp_path):
+    raw = _raw(tmp_path, ["000_98d5d9cfaf16f11b.txt", "2023_pingtan_page.html", "2024_hongze-district_pdf.pdf", "2020_pingtan_github-pagetxt.txt"])
+    a = ingest(raw, tmp_path / "a", jobs=2, force=True)
+    b = ingest(raw, tmp_path / "b", jobs=1, force=True)
+    for name in ("reports.parquet", "cells.parquet", "checks.parquet"):
+        pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "a" / name), pd.read_parquet(tmp_path / "b" / name))
+    assert list(a.reports["source_path"]) == sorted(a.reports["source_path"])

@@ -48,6 +48,23 @@ HUAIAN_REQUESTS = {  # 淮安市人民政府 2024, pages 4–5 of the PDF
 }
 
 
+# 洪泽区: every request came from natural persons; (natural_person == total, other columns 0)
+HONGZE_2023 = dict(new_received=21, carried_over=0, granted=0, partially_granted=4, withheld_state_secret=1, withheld_law=0,
+                   withheld_security_stability=0, withheld_third_party=0, withheld_internal=0, withheld_deliberative=1,
+                   withheld_enforcement=1, withheld_query=0, unavailable_not_held=10, unavailable_needs_creation=3,
+                   unavailable_unclear=0, declined_petition=1, declined_repeat=0, declined_publication=0, declined_excessive=0,
+                   declined_confirmation=0, other=0, total_processed=21, carried_forward=0)  # fmt: skip
+HONGZE_2024 = dict(new_received=95, carried_over=0, granted=50, partially_granted=9, withheld_state_secret=0, withheld_law=0,
+                   withheld_security_stability=1, withheld_third_party=0, withheld_internal=0, withheld_deliberative=1,
+                   withheld_enforcement=1, withheld_query=0, unavailable_not_held=31, unavailable_needs_creation=1,
+                   unavailable_unclear=0, declined_petition=1, declined_repeat=0, declined_publication=0, declined_excessive=0,
+                   declined_confirmation=0, other=0, total_processed=95, carried_forward=0)  # fmt: skip
+
+
+def _natural_only(d):
+    return {r: dict(zip(COLS, map(float, (v, 0, 0, 0, 0, 0, v)))) for r, v in d.items()}
+
+
 def _rows(d):
     return {r: dict(zip(COLS, map(float, v))) for r, v in d.items()}
 
@@ -77,10 +94,7 @@ def test_hongze_2023_source_errors_stay_printed():
     r = report("2023_hongze-district_pdf.pdf")
     assert (r.status, r.meta["format"], r.meta["year"]) == ("ok", "v2021", 2023)
     t = table(r, "requests")
-    assert list(t["new_received"].values()) == [21, 0, 0, 0, 0, 0, 21]
-    assert list(t["partially_granted"].values()) == [4, 0, 0, 0, 0, 0, 4]
-    assert list(t["unavailable_not_held"].values()) == [10, 0, 0, 0, 0, 0, 10]
-    assert "other" in t and "other_misc" not in t  # （六）其他处理 printed as one row
+    assert t == _natural_only(HONGZE_2023)  # （六）其他处理 printed as one row: `other`
     # the source prints 2.其他法律行政止公开 (sic): matched approximately, and said so
     cells = r.cells.set_index(["table", "row", "column"])
     assert "approximately" in cells.loc[("requests", "withheld_law", "total"), "note"]
@@ -89,21 +103,33 @@ def test_hongze_2023_source_errors_stay_printed():
     assert list(a["litigation_after_review"].values()) == [5, 0, 0, 0, 0]
     fails = r.checks[r.checks["status"] == "fail"]
     assert set(zip(fails["check"], fails["scope"])) == {("appeals.total", "review"), ("appeals.total", "litigation_after_review")}
-    assert table(r, "active")["fees"] == {"amount_10k_yuan": 7730.28}
+    assert table(r, "active") == {
+        "regulations": {"issued": 0, "repealed": 0, "in_force": 0},
+        "normative_documents": {"issued": 0, "repealed": 5, "in_force": 5},
+        "licensing": {"decisions": 550},
+        "penalty": {"decisions": 4119},
+        "coercion": {"decisions": 195},
+        "fees": {"amount_10k_yuan": 7730.28},
+    }
+    assert list(a["litigation_direct"].values()) == [0, 0, 0, 0, 0]
 
 
 def test_hongze_2024_single_other_row_in_a_v2021_report():
     r = report("2024_hongze-district_pdf.pdf")
     assert (r.status, r.meta["format"]) == ("ok", "v2021")
     t = table(r, "requests")
-    assert list(t["other"].values()) == [0] * 7 and "other_no_correction" not in t
-    assert list(t["new_received"].values()) == [95, 0, 0, 0, 0, 0, 95]
-    assert list(t["granted"].values()) == [50, 0, 0, 0, 0, 0, 50]
-    assert list(t["unavailable_not_held"].values()) == [31, 0, 0, 0, 0, 0, 31]
-    assert len(t) == 23
+    assert t == _natural_only(HONGZE_2024)
+    assert "other_no_correction" not in t and len(t) == 23
     a = table(r, "appeals")
     assert [list(a[k].values()) for k in templates.APPEAL_ROWS] == [[1, 1, 0, 0, 2], [1, 0, 0, 0, 1], [2, 0, 1, 0, 3]]
-    assert table(r, "active")["licensing"] == {"decisions": 9487}
+    assert table(r, "active") == {
+        "regulations": {"issued": 0, "repealed": 0, "in_force": 0},
+        "normative_documents": {"issued": 3, "repealed": 0, "in_force": 8},
+        "licensing": {"decisions": 9487},
+        "penalty": {"decisions": 2776},
+        "coercion": {"decisions": 84},
+        "fees": {"amount_10k_yuan": 7545},
+    }
     assert (r.checks["status"] == "pass").all()
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import report, table
+from conftest import RAW, report, table
 
 from ogi import templates
 
@@ -94,3 +94,20 @@ def test_locators_point_at_source_lines():
     assert cells.loc[("requests", "granted", "natural_person"), "locator"].startswith("line 36")
     assert cells.loc[("active", "fees", "amount_10k_yuan"), "locator"].startswith("line 29")
     assert cells.loc[("requests", "other_no_correction", "total"), "raw"] == "? 0"
+
+
+def test_annotated_labels_and_an_extra_row(tmp_path):
+    """Hubei-style fill-in notes inside labels, and a row the official format does not have."""
+    from ogi import read_report
+
+    text = (RAW / SEED).read_text(encoding="utf-8").split("\n")
+    text[17] = "規章(設區的市、自治州人民政府應提供相關數據) | 0 | 0 | 0 |"
+    text.insert(19, "其他主動公開文件 | 5 | 6 | 7 |")
+    text[21] = text[21].replace("本年處理決定數量", "本年處理決定數量(指2023年辦件量)")
+    assert "指2023年" in text[21]
+    p = tmp_path / "annotated.txt"
+    p.write_text("\n".join(text), encoding="utf-8")
+    r = read_report(p)
+    assert table(r, "active") == {k: {c: float(v) for c, v in cols.items()} for k, cols in ACTIVE.items()}
+    assert "a row not in the official format was left out: …其他主动公开文件" in r.meta["message"]
+    assert len(r.cells) == 200

@@ -217,6 +217,18 @@ def _approximate(runs, rows, chosen):
     return out
 
 
+def _note_unmatched(table: str, runs: list[Run], matches, result: "Alignment") -> None:
+    """Rows with numbers inside a table that match no template row: say so, never drop silently."""
+    if not matches:
+        return
+    first, last = matches[0][0].start, matches[-1][0].start
+    taken = {id(r) for r, _, _ in matches}
+    for run in runs:
+        if id(run) in taken or not run.has_values or not (first < run.start < last) or not run.label:
+            continue
+        result.problems.append(f"{table}: a row not in the official format was left out: …{run.label[-16:]} ({run.tokens[0].locator})")
+
+
 def fit(run: Run, n: int) -> tuple[list[Token] | None, str | None]:
     """The run's tokens cut to n cells, or None and why. Trailing empty cells are layout padding."""
     toks = list(run.tokens)
@@ -293,6 +305,7 @@ def _active_format(tokens: list[Token], lo: int, hi: int, matched_keys: set[str]
 def align_active(tokens, lo, hi, fmt_hint, result: Alignment) -> None:
     runs = runs_in(tokens, lo, hi)
     matches = ordered_matches(runs, templates.ACTIVE_ROWS)
+    _note_unmatched("active", runs, matches, result)
     keys = {templates.ACTIVE_ROWS[k].key for _, k, _ in matches}
     fmt = _active_format(tokens, lo, hi, keys) or fmt_hint
     if fmt is None:
@@ -325,6 +338,7 @@ def align_active(tokens, lo, hi, fmt_hint, result: Alignment) -> None:
 def align_requests(tokens, lo, hi, result: Alignment) -> None:
     runs = runs_in(tokens, lo, hi)
     matches = ordered_matches(runs, templates.REQUEST_ROWS)
+    _note_unmatched("requests", runs, matches, result)
     keys = [templates.REQUEST_ROWS[k].key for _, k, _ in matches]
     split_other = any(k in keys for k in templates.V2021_OTHER_ROWS)
     single_other = "other" in keys and not split_other

@@ -17,6 +17,7 @@ import re
 import shutil
 import signal
 import sys
+import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
@@ -124,7 +125,8 @@ def _alarm(signum, frame):
 
 def read_one(path: str, timeout: float) -> tuple[dict, list, list]:
     """Worker: read one file under a time limit. Returns plain data (picklable)."""
-    use_alarm = timeout and hasattr(signal, "SIGALRM")
+    # the alarm works only in a process's main thread (not in a Dask worker's task threads)
+    use_alarm = timeout and hasattr(signal, "SIGALRM") and threading.current_thread() is threading.main_thread()
     if use_alarm:
         old = signal.signal(signal.SIGALRM, _alarm)
         signal.setitimer(signal.ITIMER_REAL, timeout)

@@ -15,6 +15,8 @@ from lxml import etree
 from .tokens import Token, cell_tokens
 
 _SKIP = {"script", "style", "noscript", "head", "title", "meta", "link", "iframe", "svg", "select", "option"}
+# page chrome outside the tables: navigation links, menus, forms (their text is never a report's)
+_CHROME = {"a", "nav", "header", "footer", "form", "button", "input", "textarea", "label"}
 _BLOCK = {"p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section", "article", "td", "th"}
 
 
@@ -111,7 +113,9 @@ def extract_html(html: str) -> tuple[list[Token], str]:
         nonlocal table_no
         if not isinstance(el.tag, str) or el.tag in _SKIP:
             return
-        if el.tag == "table" and not el.xpath(".//table"):
+        if el.tag in _CHROME:
+            return
+        if el.tag == "table" and el.find(".//table") is None:
             table_no += 1
             for r, c, text in table_grid(el):
                 tokens.extend(cell_tokens(text, f"table {table_no} row {r + 1} col {c + 1}"))
