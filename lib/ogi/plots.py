@@ -135,7 +135,7 @@ def lines(frame, ax=None, title: str = "", ylabel: str = "", marks: dict | None 
         ax.plot(frame.index.astype(int), frame[col].astype(float), marker="o", label=str(col))
     for x, label in (marks or {}).items():
         ax.axvline(x - 0.5, color="#999", ls="--", lw=1)
-        ax.annotate(label, (x - 0.5, 1), xycoords=("data", "axes fraction"), fontsize=8, ha="left", va="top", color="#555")
+        ax.annotate(f" {label}", (x - 0.5, 0.98), xycoords=("data", "axes fraction"), fontsize=8, ha="left", va="top", color="#555")
     if percent:
         from matplotlib.ticker import PercentFormatter
 
