@@ -156,3 +156,22 @@ def test_the_same_inputs_give_the_same_tables(tmp_path):
     for name in ("reports.parquet", "cells.parquet", "checks.parquet"):
         pd.testing.assert_frame_equal(pd.read_parquet(tmp_path / "a" / name), pd.read_parquet(tmp_path / "b" / name))
     assert list(a.reports["source_path"]) == sorted(a.reports["source_path"])
+
+
+def test_collapsed_active_cells_settled_across_years(store_dir):
+    """平潭 2022's page text prints 规范性文件 as '8855698'; with 2021's printed stock of 665 only
+    88 issued, 55 repealed, 698 in force satisfies in_force(t) = in_force(t−1) + issued − repealed."""
+    c = ogi.load(store_dir, agencies=["平潭综合实验区"])
+    rid = c.reports.set_index("source_path").loc["2022_pingtan_github-pagetxt.txt", "report_id"]
+    cells = c.cells[(c.cells["report_id"] == rid) & (c.cells["row"] == "normative_documents")].set_index("column")
+    assert cells["value"].to_dict() == {"issued": 88, "repealed": 55, "in_force": 698}
+    assert cells["note"].str.contains("settled across years by active.stock with 2021_pingtan_page.html").all()
+    assert c.reports.set_index("source_path").loc["2022_pingtan_github-pagetxt.txt", "status"] == "ok"
+    # 2024 ('6233440') does not reconcile with 2023's printed stock of 470: it stays flagged
+    rid24 = c.reports.set_index("source_path").loc["2024_pingtan_github-pagetxt.txt", "report_id"]
+    n24 = c.cells[(c.cells["report_id"] == rid24) & (c.cells["row"] == "normative_documents")]
+    assert (n24["flag"] == "unreadable").all()
+    # a genuine discrepancy between the sources: 2022's 698 + 77 − 132 = 643, but 2023 prints 470
+    rid23 = c.reports.set_index("source_path").loc["2023_pingtan_page.html", "report_id"]
+    stock = c.checks[(c.checks["report_id"] == rid23) & (c.checks["check"] == "active.stock") & (c.checks["scope"] == "normative_documents")]
+    assert stock[["expected", "observed", "status"]].values.tolist() == [[470, 643, "fail"]]

@@ -105,3 +105,93 @@ def _stock(vals, prev_id, cur_id) -> list[dict]:
         exp, obs = nums[0], nums[1] + nums[2] - nums[3]
         rows.append(dict(report_id=cur_id, check="active.stock", scope=row, expected=exp, observed=obs, status=_status(exp, obs, got)))
     return rows
+
+
+# ------------------------------------------------------------------------------------ settling
+# Collapsed digit runs in the active table have no identity within the report, but the v2021
+# stock of regulations and normative documents carries over: in_force(t) = in_force(t−1) +
+# issued(t) − repealed(t). A split that this identity (with a neighbouring year's printed
+# numbers) leaves unique is taken, and the note says which report settled it.
+
+STOCK_COLUMNS = ("issued", "repealed", "in_force")
+
+
+def _choose(after_prev, before_next, prev_id, next_id):
+    """The one split the neighbouring years allow, and the report that settled it; else (None, None).
+    A side that no split satisfies (the source's stock does not reconcile there) carries no
+    information; two sides that allow different single splits are a conflict: nothing is taken."""
+    sides = [(s, rid) for s, rid in ((after_prev, prev_id), (before_next, next_id)) if s]
+    if not sides:
+        return None, None
+    if len(sides) == 2:
+        both = sides[0][0] & sides[1][0]
+        return (next(iter(both)), sides[0][1]) if len(both) == 1 else (None, None)
+    only, rid = sides[0]
+    return (next(iter(only)), rid) if len(only) == 1 else (None, None)
+
+
+def settle_active_across_years(reports: pd.DataFrame, cells: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]:
+    """Cells with collapsed active stock rows settled from neighbouring years; {report_id: n settled}."""
+    from .collapsed import splits
+
+    if cells.empty or reports.empty:
+        return cells, {}
+    rep = reports[reports["status"].isin(USABLE) & (reports["format"] == "v2021") & reports["year"].notna()].copy()
+    rep["agency_key"] = rep["agency"].map(agency_key)
+    rep = rep[rep["agency_key"].notna()]
+    if rep.empty:
+        return cells, {}
+    by_year: dict[tuple[str, int], list[str]] = {}
+    for r in rep.itertuples(index=False):
+        by_year.setdefault((r.agency_key, int(r.year)), []).append(r.report_id)
+    where = {r.report_id: (r.agency_key, int(r.year)) for r in rep.itertuples(index=False)}
+    source = dict(zip(reports["report_id"], reports["source_path"]))
+    act = cells[(cells["table"] == "active") & cells["row"].isin(["regulations", "normative_documents"]) & cells["report_id"].isin(where)]
+    known: dict[tuple[str, str, str], float] = {}
+    pending: dict[tuple[str, str], str] = {}  # (report, row) → raw digits
+    for c in act.itertuples(index=False):
+        if c.flag == "value":
+            known[(c.report_id, c.row, c.column)] = float(c.value)
+        elif c.flag == "unreadable" and c.note and c.note.startswith("collapsed digits"):
+            pending[(c.report_id, c.row)] = c.raw
+
+    def printed(key_year: tuple[str, int], row: str):
+        """(issued, repealed, in_force) of that agency-year from any report printing all three."""
+        for rid in by_year.get(key_year, []):
+            vals = [known.get((rid, row, col)) for col in STOCK_COLUMNS]
+            if all(v is not None for v in vals):
+                return vals, rid
+        return None, None
+
+    settled: dict[tuple[str, str], tuple[tuple[int, ...], str]] = {}
+    changed = True
+    while changed:  # a settled year can settle the next one
+        changed = False
+        for (rid, row), raw in list(pending.items()):
+            agency, year = where[rid]
+            prev, prev_id = printed((agency, year - 1), row)
+            nxt, next_id = printed((agency, year + 1), row)
+            if prev is None and nxt is None:
+                continue
+            all_splits = list(splits(raw.split(), 3))
+            after_prev = {c for c in all_splits if c[2] == prev[2] + c[0] - c[1]} if prev is not None else None
+            before_next = {c for c in all_splits if nxt[2] == c[2] + nxt[0] - nxt[1]} if nxt is not None else None
+            choice, by = _choose(after_prev, before_next, prev_id, next_id)
+            if choice is not None:
+                settled[(rid, row)] = (choice, source.get(by, ""))
+                for col, v in zip(STOCK_COLUMNS, choice):
+                    known[(rid, row, col)] = float(v)
+                del pending[(rid, row)]
+                changed = True
+    if not settled:
+        return cells, {}
+    cells = cells.copy()
+    counts: dict[str, int] = {}
+    for (rid, row), (values, by) in settled.items():
+        for col, v in zip(STOCK_COLUMNS, values):
+            m = (cells["report_id"] == rid) & (cells["table"] == "active") & (cells["row"] == row) & (cells["column"] == col)
+            cells.loc[m, "value"] = float(v)
+            cells.loc[m, "flag"] = "value"
+            cells.loc[m, "note"] = f"recovered from collapsed digits {cells.loc[m, 'raw'].iloc[0]!r}, settled across years by active.stock with {by}"
+        counts[rid] = counts.get(rid, 0) + 3
+    return cells, counts

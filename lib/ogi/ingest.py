@@ -311,6 +311,8 @@ def ingest(
         results.update(fresh)
 
     reports, cells, checks, duplicates = assemble(raw_dir, files, results, manifest)
+    cells, settled = crossyear.settle_active_across_years(reports, cells)
+    reports = _restatus(reports, cells, settled)
     checks = pd.concat([checks, crossyear.cross_year_checks(reports, cells)], ignore_index=True)
     checks = checks.astype({"expected": "Float64", "observed": "Float64"})
     write_store(out_dir, reports, cells, checks)
@@ -348,6 +350,26 @@ def assemble(raw_dir: Path, files: list[Path], results: dict, manifest: dict):
         reports.at[i, "message"] = f"{reports.at[i, 'message']}; {note}" if reports.at[i, "message"] else note
     reports["year"] = reports["year"].astype("Int64")
     return reports, cells_frame(cell_rows), checks_frame(check_rows), duplicates
+
+
+def _restatus(reports: pd.DataFrame, cells: pd.DataFrame, settled: dict[str, int]) -> pd.DataFrame:
+    """Update status and message of reports whose cells were settled across years."""
+    if not settled:
+        return reports
+    reports = reports.copy()
+    for rid, n in settled.items():
+        i = reports.index[reports["report_id"] == rid][0]
+        mine = cells[(cells["report_id"] == rid) & (cells["flag"] == "unreadable")]
+        parts = [p for p in str(reports.at[i, "message"] or "").split("; ") if p and not p.startswith("unreadable cells:")]
+        if len(mine):
+            by_table = mine.groupby("table", observed=True).size()
+            parts.insert(0, "unreadable cells: " + ", ".join(f"{t} {k}" for t, k in by_table.items()))
+        parts.append(f"{n} active cells settled across years (active.stock)")
+        incomplete = any(p.startswith(("missing tables", "unreadable cells")) or "rows not found" in p for p in parts)
+        if reports.at[i, "status"] == "partial" and not incomplete:
+            reports.at[i, "status"] = "ok"
+        reports.at[i, "message"] = "; ".join(parts)
+    return reports
 
 
 def _atomic_write_bytes(path: Path, data: bytes) -> None:

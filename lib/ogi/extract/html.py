@@ -100,7 +100,10 @@ def extract_html(html: str) -> tuple[list[Token], str]:
             bad.remove(child)
     _mark_blocks(doc)
     tokens: list[Token] = []
-    table_no = 0
+    body = doc.find("body")
+    body = body if body is not None else doc
+    leaves = [t for t in body.iter("table") if t.find(".//table") is None]
+    number = {t: n for n, t in enumerate(leaves, start=1)}
 
     def emit_text(text: str | None, el) -> None:
         if text and not text.isspace():
@@ -110,22 +113,29 @@ def extract_html(html: str) -> tuple[list[Token], str]:
                     tokens.extend(cell_tokens(ln, loc))
 
     def walk(el) -> None:
-        nonlocal table_no
-        if not isinstance(el.tag, str) or el.tag in _SKIP:
+        if not isinstance(el.tag, str) or el.tag in _SKIP or el.tag in _CHROME:
             return
-        if el.tag in _CHROME:
-            return
-        if el.tag == "table" and el.find(".//table") is None:
-            table_no += 1
+        if el in number:
             for r, c, text in table_grid(el):
-                tokens.extend(cell_tokens(text, f"table {table_no} row {r + 1} col {c + 1}"))
+                tokens.extend(cell_tokens(text, f"table {number[el]} row {r + 1} col {c + 1}"))
             return
         emit_text(el.text, el)
         for child in el:
             walk(child)
             emit_text(child.tail, el)
 
-    body = doc.find("body")
-    walk(body if body is not None else doc)
-    plain = re.sub(r"[ \t\r\f\v]+", " ", _cell_text(body if body is not None else doc))
+    walk(_content_root(body, leaves))
+    plain = re.sub(r"[ \t\r\f\v]+", " ", _cell_text(body))
     return tokens, plain
+
+
+def _content_root(body, tables):
+    """The smallest element holding all the tables and the text between them (the article), so
+    menus and page furniture elsewhere are not tokenised. The whole body when there is no table."""
+    if not tables:
+        return body
+    chain = list(tables[0].iterancestors())
+    common = next((a for a in chain if all(a in set(t.iterancestors()) for t in tables[1:])), body)
+    if len(tables) == 1 and common.getparent() is not None and common is not body:
+        common = common.getparent()  # one table: take its container, where the headings are
+    return common
