@@ -186,6 +186,8 @@ def settle_active_across_years(reports: pd.DataFrame, cells: pd.DataFrame) -> tu
     if not settled:
         return cells, {}
     cells = cells.copy()
+    if isinstance(cells["flag"].dtype, pd.CategoricalDtype) and "value" not in cells["flag"].cat.categories:
+        cells["flag"] = cells["flag"].cat.add_categories(["value"])
     counts: dict[str, int] = {}
     for (rid, row), (values, by) in settled.items():
         for col, v in zip(STOCK_COLUMNS, values):

@@ -28,7 +28,7 @@ import pandas as pd
 
 from . import crossyear, paths
 from .normalize import to_simplified
-from .report import REPORT_COLUMNS, cells_frame, checks_frame, read_report
+from .report import CELL_COLUMNS, REPORT_COLUMNS, cells_from_columns, checks_frame, read_report
 from .store import CATEGORICAL, TABLE_FILES
 
 log = logging.getLogger(__name__)
@@ -123,7 +123,7 @@ def _alarm(signum, frame):
     raise _Timeout()
 
 
-def read_one(path: str, timeout: float) -> tuple[dict, list, list]:
+def read_one(path: str, timeout: float) -> tuple[dict, list[list] | None, list]:
     """Worker: read one file under a time limit. Returns plain data (picklable)."""
     # the alarm works only in a process's main thread (not in a Dask worker's task threads)
     use_alarm = timeout and hasattr(signal, "SIGALRM") and threading.current_thread() is threading.main_thread()
@@ -132,7 +132,9 @@ def read_one(path: str, timeout: float) -> tuple[dict, list, list]:
         signal.setitimer(signal.ITIMER_REAL, timeout)
     try:
         report = read_report(path)
-        return report.meta, report.cell_rows, report.check_rows
+        # columns, not rows: the parent appends them per column, far faster than transposing later
+        cells = [list(c) for c in zip(*report.cell_rows)] if report.cell_rows else None
+        return report.meta, cells, report.check_rows
     except _Timeout:
         data = Path(path).read_bytes()
         meta = dict.fromkeys(REPORT_COLUMNS)
@@ -141,21 +143,21 @@ def read_one(path: str, timeout: float) -> tuple[dict, list, list]:
             status="failed",
             message=f"reading took longer than {timeout:g} s (time limit per file)",
         )
-        return meta, [], []
+        return meta, None, []
     finally:
         if use_alarm:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, old)
 
 
-def _failed(path: Path, why: str) -> tuple[dict, list, list]:
+def _failed(path: Path, why: str) -> tuple[dict, list[list] | None, list]:
     try:
         rid = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
     except OSError:
         rid = hashlib.sha256(str(path).encode()).hexdigest()[:16]
     meta = dict.fromkeys(REPORT_COLUMNS)
     meta.update(report_id=rid, status="failed", message=why)
-    return meta, [], []
+    return meta, None, []
 
 
 def _show_progress() -> bool:
@@ -321,7 +323,8 @@ def ingest(
 
 def assemble(raw_dir: Path, files: list[Path], results: dict, manifest: dict):
     """Per-file results → the three tables, with provenance joined and identical files counted once."""
-    rows, cell_rows, check_rows = [], [], []
+    rows, check_rows = [], []
+    cell_columns: list[list] = [[] for _ in CELL_COLUMNS]
     first_path: dict[str, str] = {}
     duplicates: list[tuple[str, str]] = []
     for p in files:
@@ -341,7 +344,9 @@ def assemble(raw_dir: Path, files: list[Path], results: dict, manifest: dict):
             continue
         first_path[rid] = rel
         rows.append(meta)
-        cell_rows.extend(cells)
+        if cells:
+            for column, values in zip(cell_columns, cells):
+                column.extend(values)
         check_rows.extend(checks)
     reports = pd.DataFrame(rows, columns=REPORT_COLUMNS)
     for a, b in duplicates:
@@ -349,7 +354,7 @@ def assemble(raw_dir: Path, files: list[Path], results: dict, manifest: dict):
         note = f"identical bytes also at {b}"
         reports.at[i, "message"] = f"{reports.at[i, 'message']}; {note}" if reports.at[i, "message"] else note
     reports["year"] = reports["year"].astype("Int64")
-    return reports, cells_frame(cell_rows), checks_frame(check_rows), duplicates
+    return reports, cells_from_columns(cell_columns), checks_frame(check_rows), duplicates
 
 
 def _restatus(reports: pd.DataFrame, cells: pd.DataFrame, settled: dict[str, int]) -> pd.DataFrame:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from . import align as aligner
@@ -36,10 +37,25 @@ CHECK_COLUMNS = ["report_id", *checks.CHECK_COLUMNS]
 TABLES = ("active", "requests", "appeals")
 
 
+KEY_COLUMNS = ("report_id", "table", "row", "column", "flag")
+
+
 def cells_frame(rows: list[tuple]) -> pd.DataFrame:
-    df = pd.DataFrame(rows, columns=CELL_COLUMNS)
-    df["value"] = df["value"].astype("Float64")
-    return df
+    """Cell rows (CELL_COLUMNS order) → the cells frame."""
+    return cells_from_columns([list(c) for c in zip(*rows)] if rows else [[] for _ in CELL_COLUMNS])
+
+
+def cells_from_columns(columns: list[list]) -> pd.DataFrame:
+    """Column lists → the cells frame; key columns categorical (a corpus repeats them millions of times)."""
+    data = {}
+    for name, values in zip(CELL_COLUMNS, columns):
+        if name in KEY_COLUMNS:
+            data[name] = pd.Categorical(values)
+        elif name == "value":
+            data[name] = pd.array(np.array(values, dtype="float64"), dtype="Float64")  # None → NaN → <NA>
+        else:
+            data[name] = pd.array(values, dtype="str")
+    return pd.DataFrame(data, columns=CELL_COLUMNS)
 
 
 def checks_frame(rows: list[tuple]) -> pd.DataFrame:
