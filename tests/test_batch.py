@@ -43,3 +43,19 @@ def test_index_escapes_names_and_records_failures(tmp_path, store_dir):
     index = batch.write_index(tmp_path, done, store_dir).read_text(encoding="utf-8")
     assert "<script>" not in index
     assert "&lt;script&gt;" in index and "notebook failed" in index
+
+
+def test_run_exits_non_zero_when_a_notebook_fails(tmp_path, monkeypatch):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(RAW / "000_98d5d9cfaf16f11b.txt", raw / "linfen.txt")
+    real_plan = batch.plan
+
+    def plan_with_a_broken_notebook(processed_dir):
+        return [*real_plan(processed_dir)[:1], batch.Job("missing.ipynb", {}, "broken", "broken page")]
+
+    monkeypatch.setattr(batch, "plan", plan_with_a_broken_notebook)
+    status = batch.run(jobs=1, raw_dir=raw, processed_dir=tmp_path / "processed", out_dir=tmp_path / "site")
+    assert status == 1
+    index = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert "notebook failed" in index and (tmp_path / "site" / "overview.html").exists()
