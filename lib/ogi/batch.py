@@ -139,8 +139,13 @@ def write_index(out_dir: Path, jobs: list[Job], processed_dir: Path) -> Path:
         ".bad{color:#b00020}.ok{color:#2a7a2a}.partial{color:#a36b00}small{color:#666}</style></head><body>",
         "<h1>政府信息公开工作年度报告 · open-government annual reports</h1>",
         f"<p><small>{len(reports)} files · generated {e(time.strftime('%Y-%m-%d %H:%M'))} by <code>ogi run</code></small></p>",
-        "<h2>Corpus</h2><ul>",
     ]
+    failed = [j for j in jobs if j.status != "ok"]
+    if failed:
+        parts.append(f"<h2 class='bad'>Notebooks that failed ({len(failed)})</h2><ul>")
+        parts += [f"<li>{link(j)}</li>" for j in failed]
+        parts.append("</ul>")
+    parts.append("<h2>Corpus</h2><ul>")
     parts += [f"<li>{link(j)}</li>" for j in jobs if j.notebook.startswith("01")]
     parts.append("</ul><h2>Comparisons by year · 机关比较</h2><ul>")
     parts += [f"<li>{link(j)}</li>" for j in jobs if j.notebook.startswith("04")]
