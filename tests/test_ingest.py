@@ -125,10 +125,13 @@ def test_killing_an_ingest_midway_leaves_the_previous_store_intact(tmp_path):
     ingest(raw, out, jobs=1)
     before = {p.name: p.read_bytes() for p in out.glob("*.parquet")}
     text = (RAW / "2024_pingtan_github-pagetxt.txt").read_text(encoding="utf-8")
-    for i in range(400):  # distinct files, so nothing comes from the cache
-        (raw / f"copy{i:03}.txt").write_text(text + f"\n{i}", encoding="utf-8")
+    for i in range(1500):  # distinct files, so nothing comes from the cache
+        (raw / f"copy{i:04}.txt").write_text(text + f"\n{i}", encoding="utf-8")
+    cached_before = len(list((out / "cache").rglob("*.pkl")))
     proc = subprocess.Popen([sys.executable, "-m", "ogi", "ingest", str(raw), "--out", str(out), "--jobs", "1"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
-    time.sleep(2.0)
+    deadline = time.time() + 60
+    while len(list((out / "cache").rglob("*.pkl"))) < cached_before + 20 and time.time() < deadline:
+        time.sleep(0.05)  # wait until the ingest is well under way
     assert proc.poll() is None, "ingest finished before it could be interrupted"
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
