@@ -23,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import paths
+from .crossyear import agency_key
 from .ingest import ingest
 from .store import load
 from .views import standard_reports
@@ -58,8 +59,9 @@ def plan(processed_dir: Path) -> list[Job]:
         jobs.append(Job("02_outcomes.ipynb", {"agency": r.agency, "year": int(r.year), "processed_dir": str(processed_dir)},
                         _slug("outcomes", r.agency, int(r.year)), f"{r.agency} {int(r.year)} · 办理结果", r.agency, int(r.year),
                         extra={"report_id": r.report_id, "report_status": str(r.status), "source_path": r.source_path}))
-    for agency, g in std.groupby("agency"):
+    for _, g in std.groupby("agency_key"):
         years = sorted(int(y) for y in g["year"].unique())
+        agency = g.sort_values("year")["agency"].iloc[-1]  # the latest printed name
         if len(years) >= 2:
             jobs.append(Job("03_trends.ipynb", {"agency": agency, "start_year": years[0], "end_year": years[-1], "processed_dir": str(processed_dir)},
                             _slug("trends", agency), f"{agency} {years[0]}–{years[-1]} · 趋势", agency))
@@ -153,10 +155,11 @@ def write_index(out_dir: Path, jobs: list[Job], processed_dir: Path) -> Path:
     by_agency: dict[str, list[Job]] = {}
     for j in jobs:
         if j.agency:
-            by_agency.setdefault(j.agency, []).append(j)
-    for agency in sorted(by_agency):
-        parts.append(f"<h3>{e(agency)}</h3><table><tr><th>page</th><th>report status</th><th>failing checks</th><th>source</th></tr>")
-        for j in sorted(by_agency[agency], key=lambda j: (j.year is None, j.year or 0)):
+            by_agency.setdefault(agency_key(j.agency) or j.agency, []).append(j)
+    for key in sorted(by_agency):
+        names = " / ".join(dict.fromkeys(j.agency for j in by_agency[key]))  # a body printed under several names
+        parts.append(f"<h3>{e(names)}</h3><table><tr><th>page</th><th>report status</th><th>failing checks</th><th>source</th></tr>")
+        for j in sorted(by_agency[key], key=lambda j: (j.year is None, j.year or 0)):
             rid = j.extra.get("report_id")
             if rid:
                 row = reports[reports["report_id"] == rid]
