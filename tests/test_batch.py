@@ -59,3 +59,16 @@ def test_run_exits_non_zero_when_a_notebook_fails(tmp_path, monkeypatch):
     assert status == 1
     index = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
     assert "notebook failed" in index and (tmp_path / "site" / "overview.html").exists()
+
+
+def test_a_second_run_with_nothing_changed_is_quick(tmp_path, capsys):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(RAW / "000_98d5d9cfaf16f11b.txt", raw / "linfen.txt")
+    kwargs = dict(jobs=1, raw_dir=raw, processed_dir=tmp_path / "processed", out_dir=tmp_path / "site")
+    assert batch.run(**kwargs) == 0
+    assert batch.run(**kwargs) == 0
+    assert "site is up to date" in capsys.readouterr().out
+    shutil.copy(RAW / "2023_pingtan_page.html", raw / "pingtan.html")  # new input: the site is rebuilt
+    assert batch.run(**kwargs) == 0
+    assert (tmp_path / "site" / "outcomes_平潭综合实验区_2023.html").exists()

@@ -8,6 +8,7 @@ string written into the index is escaped.
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import os
@@ -183,6 +184,29 @@ def write_index(out_dir: Path, jobs: list[Job], processed_dir: Path) -> Path:
     return index
 
 
+STAMP = ".fingerprint"
+
+
+def fingerprint(processed_dir: Path) -> str:
+    """What the site is made from: the store's tables, the notebooks and the library code."""
+    from .ingest import code_version
+    from .store import TABLE_FILES
+
+    h = hashlib.sha256(code_version().encode())
+    for name in sorted(TABLE_FILES.values()):
+        h.update((processed_dir / name).read_bytes())
+    for nb in sorted(paths.NOTEBOOKS.glob("*.ipynb")):
+        h.update(nb.read_bytes())
+    return h.hexdigest()
+
+
+def _read_stamp(out_dir: Path) -> str | None:
+    try:
+        return (out_dir / STAMP).read_text(encoding="utf-8")
+    except OSError:
+        return None
+
+
 def run(jobs: int | None = None, force: bool = False, raw_dir: Path | None = None, processed_dir: Path | None = None, out_dir: Path | None = None) -> int:
     """ingest → notebooks → site. Returns the exit status (non-zero if any notebook failed)."""
     processed_dir = Path(processed_dir or paths.PROCESSED)
@@ -190,6 +214,10 @@ def run(jobs: int | None = None, force: bool = False, raw_dir: Path | None = Non
     n = max(1, jobs or os.cpu_count() or 1)
     result = ingest(raw_dir or paths.RAW, processed_dir, jobs=n, force=force)
     print(result.summary())
+    stamp = fingerprint(processed_dir)
+    if not force and (out_dir / "index.html").exists() and _read_stamp(out_dir) == stamp:
+        print(f"site is up to date (same store, notebooks and code) → {out_dir / 'index.html'}")
+        return 0
     todo = plan(processed_dir)
     staging = out_dir.with_name(out_dir.name + ".staging")
     shutil.rmtree(staging, ignore_errors=True)
@@ -201,9 +229,11 @@ def run(jobs: int | None = None, force: bool = False, raw_dir: Path | None = Non
         traceback.print_exc()
         shutil.rmtree(staging, ignore_errors=True)
         return 1
+    failed = [j for j in done if j.status != "ok"]
+    if not failed:
+        (staging / STAMP).write_text(stamp, encoding="utf-8")  # a failed run is never "up to date"
     shutil.rmtree(out_dir, ignore_errors=True)
     os.replace(staging, out_dir)
-    failed = [j for j in done if j.status != "ok"]
     print(f"executed {len(done)} notebooks ({len(failed)} failed) → {out_dir / 'index.html'}")
     for j in failed:
         print(f"  failed: {j.slug}: {j.error}", file=sys.stderr)
