@@ -126,7 +126,7 @@ class ReportView:
         self.cells = self.cells[self.cells["report_id"] == self.report_id]
         self.message = (
             f"{self.meta['agency']} · {self.year} · format {self.meta['format']} · status {self.meta['status']}"
-            f" · file {self.meta['source_path']}" + (f" · {self.meta['message']}" if self.meta.get("message") else "")
+            f" · file {self.meta['source_path']}" + (f" · {self.meta['message']}" if pd.notna(self.meta.get("message")) else "")
         )
 
     def rates(self) -> pd.DataFrame:
@@ -134,6 +134,7 @@ class ReportView:
             return pd.DataFrame()
         r = metrics.rates(self.cells, metrics=KEY_METRICS)
         r["formula"] = r["metric"].map(lambda m: metrics.RATES[m][2])
+        r["note"] = r["note"].astype(object).where(r["note"].notna(), "")
         return r[["metric", "formula", "numerator", "denominator", "value", "note"]].reset_index(drop=True)
 
     def outcomes(self) -> pd.DataFrame:
