@@ -10,13 +10,10 @@ give page, table, row and column (or page and line).
 from __future__ import annotations
 
 import io
-import re
 
-from .tokens import Token, cell_tokens
+from .tokens import PAGE_NUMBER, Token, cell_tokens
 
 MAX_PAGES = 300
-# page furniture between table parts: "- 4 -", "第 4 页", "4 / 12", "Page 4"
-PAGE_NUMBER = re.compile(r"^\s*(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*共\s*\d{1,4}\s*页)?|\d{1,4}\s*/\s*\d{1,4}|(?:Page|P\.)\s*\d{1,4}|\d{1,4})\s*$", re.I)
 
 
 class PdfProblem(Exception):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import bisect
 import re
 
-from .tokens import Token, cell_tokens
+from .tokens import PAGE_NUMBER, Token, cell_tokens
 
 
 def _line_index(text: str) -> list[int]:
@@ -81,7 +81,7 @@ def text_cells(text: str) -> list[tuple[str, str]]:
             cells.append(("\n".join(para), f"line {para_line}"))
         return cells
     for i, ln in enumerate(lines, start=1):
-        if ln.strip():
+        if ln.strip() and not PAGE_NUMBER.match(ln):
             cells.append((ln, f"line {i}"))
     return cells
 
