@@ -181,3 +181,18 @@ def test_docx_zip_bomb_is_refused(tmp_path):
         z.writestr("word/document.xml", b"0" * (300 * 1024 * 1024))
     r = read_report(p)
     assert r.status == "failed" and "refused" in r.meta["message"]
+
+
+@pytest.mark.parametrize("name", ["2024_huaian-city_pdf.pdf", "2023_hongze-district_pdf.pdf"])
+def test_pdf_text_dump_reads_like_the_pdf(tmp_path, name):
+    """The same report as plain PDF text (pypdfium2, page numbers between table parts, labels wrapped
+    over lines, space-separated numbers) gives exactly the numbers read from the PDF's ruled tables."""
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(str(report.__globals__["RAW"] / name))
+    text = "\n".join(doc[i].get_textpage().get_text_range() for i in range(len(doc)))
+    p = tmp_path / "dump.txt"
+    p.write_text(text, encoding="utf-8")
+    dumped = read_report(p)
+    for t in ("active", "requests", "appeals"):
+        assert table(dumped, t) == table(report(name), t)
