@@ -73,8 +73,15 @@ def _codes(series: pd.Series, labels) -> np.ndarray:
     return labels.get_indexer(series.astype(str))
 
 
+ROW_KEYS = tuple(dict.fromkeys((*templates.REQUEST_ROW_KEYS, *templates.APPEAL_ROWS)))
+COLUMN_KEYS = tuple(dict.fromkeys((*templates.REQUEST_COLUMNS, *templates.APPEAL_COLUMNS)))
+
+
 class _Coded:
-    """The columns of a cells frame as integer codes and a float array, computed once."""
+    """The columns of a cells frame as integer codes and a float array, computed once.
+
+    Row keys of the requests and appeals tables are distinct, so a cell's row code alone says
+    which table it belongs to: no table mask is needed (this matters at 20 million cells)."""
 
     FLAGS = ("value", "blank", "not_applicable", "unreadable")
 
@@ -85,30 +92,27 @@ class _Coded:
             self.ids = pd.Index(rid.cat.categories[used].astype(str), name="report_id")
         else:
             self.ids = pd.Index(pd.unique(rid.astype(str)), name="report_id")
-        self.cells = cells
-        self.report = _codes(rid, self.ids)
-        self.table = _codes(cells["table"], ("active", "requests", "appeals"))
+        self.report = _codes(rid, self.ids).astype(np.int64)
+        self.row = _codes(cells["row"], ROW_KEYS)
+        self.column = _codes(cells["column"], COLUMN_KEYS)
         flag = _codes(cells["flag"], self.FLAGS)
         self.printed = flag == 0
-        self.value = cells["value"].to_numpy(dtype="float64", na_value=np.nan)
+        value = cells["value"].to_numpy(dtype="float64", na_value=np.nan)
         # blank / n.a. count as 0; missing and unreadable stay NaN
-        self.usable_value = np.where((flag >= 0) & (flag <= 2), np.nan_to_num(self.value, nan=0.0), np.nan)
+        self.usable_value = np.where((flag >= 0) & (flag <= 2), np.nan_to_num(value, nan=0.0), np.nan)
 
-    def dense(self, table: str, rows: Sequence[str], columns: Sequence[str]):
+    def dense(self, rows: Sequence[str], columns: Sequence[str]):
         """[report, row, column] values of one table, and the mask of printed numbers."""
-        t = ("active", "requests", "appeals").index(table)
-        mask = self.table == t
         values = np.full((len(self.ids), len(rows), len(columns)), np.nan)
         printed = np.zeros(values.shape, dtype=bool)
-        if not mask.any():
-            return values, printed
-        r = _codes(self.cells["row"], rows)[mask]
-        c = _codes(self.cells["column"], columns)[mask]
-        i = self.report[mask]
-        ok = (r >= 0) & (c >= 0) & (i >= 0)
-        flat = (i[ok].astype(np.int64) * len(rows) + r[ok]) * len(columns) + c[ok]  # 1-D scatter: far faster than 3-D
-        values.reshape(-1)[flat] = self.usable_value[mask][ok]
-        printed.reshape(-1)[flat] = self.printed[mask][ok]
+        row_map = np.append(pd.Index(rows).get_indexer(list(ROW_KEYS)), -1)  # −1 code → −1
+        col_map = np.append(pd.Index(columns).get_indexer(list(COLUMN_KEYS)), -1)
+        r = row_map[self.row]
+        c = col_map[self.column]
+        ok = np.flatnonzero((r >= 0) & (c >= 0) & (self.report >= 0))
+        flat = (self.report[ok] * len(rows) + r[ok]) * len(columns) + c[ok]  # 1-D scatter: far faster than 3-D
+        values.reshape(-1)[flat] = self.usable_value[ok]
+        printed.reshape(-1)[flat] = self.printed[ok]
         return values, printed
 
 
@@ -122,7 +126,7 @@ def components(cells: pd.DataFrame) -> pd.DataFrame:
     ids = coded.ids
     out = {}
     req_rows = templates.REQUEST_ROW_KEYS
-    vals, printed = coded.dense("requests", req_rows, templates.REQUEST_COLUMNS)
+    vals, printed = coded.dense(req_rows, templates.REQUEST_COLUMNS)
     present = ~np.isnan(vals).all(axis=2)  # row printed at all in this report
     parts = vals[:, :, :6]
     part_sum = np.where(np.isnan(parts).any(axis=2), np.nan, np.nansum(parts, axis=2))
@@ -141,7 +145,7 @@ def components(cells: pd.DataFrame) -> pd.DataFrame:
     n_row = row_index["new_received"]
     for j, c in enumerate(templates.REQUEST_COLUMNS):
         out[f"N.{c}"] = np.where(present[:, n_row], vals[:, n_row, j], np.nan)
-    avals, _ = coded.dense("appeals", templates.APPEAL_ROWS, templates.APPEAL_COLUMNS)
+    avals, _ = coded.dense(templates.APPEAL_ROWS, templates.APPEAL_COLUMNS)
     for a, r in enumerate(templates.APPEAL_ROWS):
         for j, c in enumerate(templates.APPEAL_COLUMNS):
             out[f"A.{r}.{c}"] = avals[:, a, j]
