@@ -8,14 +8,8 @@ cut into tokens by `tokens.cell_tokens`.
 
 from __future__ import annotations
 
-import bisect
-import re
 
 from .tokens import PAGE_NUMBER, Token, cell_tokens
-
-
-def _line_index(text: str) -> list[int]:
-    return [m.start() for m in re.finditer("\n", text)]
 
 
 def layout(text: str) -> str:
@@ -32,32 +26,24 @@ def layout(text: str) -> str:
 
 def text_cells(text: str) -> list[tuple[str, str]]:
     """(cell text, locator) pairs in reading order; an empty string is an empty cell."""
-    newlines = _line_index(text)
-
-    def line_of(offset: int) -> int:
-        return bisect.bisect_right(newlines, offset - 1) + 1
-
     mode = layout(text)
     cells: list[tuple[str, str]] = []
     if mode == "pipe":
-        start = 0
-        cell_no: dict[int, int] = {}
-
-        def loc(offset: int) -> str:
-            line = line_of(offset)
-            cell_no[line] = cell_no.get(line, 0) + 1
-            return f"line {line} cell {cell_no[line]}"
-
-        for m in re.finditer(r"\|", text + "|"):
-            seg = text[start : m.start()]
+        # walk the pipe-separated segments, counting lines as we go (no search per cell)
+        cells_in_line: dict[int, int] = {}
+        line = 1
+        for seg in text.split("|"):
             if seg.strip():
                 # outside the tables a segment may hold several lines: one cell per line
-                for part in re.finditer(r"[^\n]+", seg):
-                    if part.group().strip():
-                        cells.append((part.group(), loc(start + part.start())))
+                for k, part in enumerate(seg.split("\n")):
+                    if part.strip():
+                        n = cells_in_line[line + k] = cells_in_line.get(line + k, 0) + 1
+                        cells.append((part, f"line {line + k} cell {n}"))
             else:
-                cells.append(("", loc(start + len(seg.rstrip(chr(10))))))
-            start = m.end()
+                at = line + seg.rstrip("\n").count("\n")
+                n = cells_in_line[at] = cells_in_line.get(at, 0) + 1
+                cells.append(("", f"line {at} cell {n}"))
+            line += seg.count("\n")
         return cells
     lines = text.split("\n")
     if mode == "paragraph":
