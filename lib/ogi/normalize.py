@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from typing import NamedTuple
 from functools import lru_cache
 
 import charset_normalizer
@@ -128,8 +128,7 @@ _NUMBER = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
 _THOUSANDS = re.compile(r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
 
 
-@dataclass(frozen=True)
-class Parsed:
+class Parsed(NamedTuple):  # a tuple: cheap to make for every cell
     value: float | None
     flag: str  # value, blank, not_applicable, unreadable
     note: str | None = None
