@@ -67,10 +67,11 @@ for _group in ("withheld", "unavailable", "declined", "other"):
 def _codes(series: pd.Series, labels) -> np.ndarray:
     """Position of each value in `labels` (−1 when absent), fast for categorical columns."""
     labels = pd.Index(labels).astype(str)
+    dtype = np.int16 if len(labels) < 32000 else np.int32  # small codes: 20 million of them
     if isinstance(series.dtype, pd.CategoricalDtype):
-        mapping = np.append(labels.get_indexer(series.cat.categories.astype(str)), -1)
+        mapping = np.append(labels.get_indexer(series.cat.categories.astype(str)), -1).astype(dtype)
         return mapping[series.cat.codes.to_numpy()]  # code −1 (missing) picks the appended −1
-    return labels.get_indexer(series.astype(str))
+    return labels.get_indexer(series.astype(str)).astype(dtype)
 
 
 ROW_KEYS = tuple(dict.fromkeys((*templates.REQUEST_ROW_KEYS, *templates.APPEAL_ROWS)))
@@ -92,14 +93,16 @@ class _Coded:
             self.ids = pd.Index(rid.cat.categories[used].astype(str), name="report_id")
         else:
             self.ids = pd.Index(pd.unique(rid.astype(str)), name="report_id")
-        self.report = _codes(rid, self.ids).astype(np.int64)
+        self.report = _codes(rid, self.ids).astype(np.int32)
         self.row = _codes(cells["row"], ROW_KEYS)
         self.column = _codes(cells["column"], COLUMN_KEYS)
         flag = _codes(cells["flag"], self.FLAGS)
         self.printed = flag == 0
-        value = cells["value"].to_numpy(dtype="float64", na_value=np.nan)
-        # blank / n.a. count as 0; missing and unreadable stay NaN
-        self.usable_value = np.where((flag >= 0) & (flag <= 2), np.nan_to_num(value, nan=0.0), np.nan)
+        value = cells["value"].to_numpy(dtype="float64", na_value=np.nan, copy=True)  # ours: changed in place
+        usable = (flag >= 0) & (flag <= 2)
+        value[usable & np.isnan(value)] = 0.0  # blank / n.a. count as 0
+        value[~usable] = np.nan  # missing and unreadable stay unknown
+        self.usable_value = value
 
     def dense(self, rows: Sequence[str], columns: Sequence[str]):
         """[report, row, column] values of one table, and the mask of printed numbers."""
@@ -109,8 +112,9 @@ class _Coded:
         col_map = np.append(pd.Index(columns).get_indexer(list(COLUMN_KEYS)), -1)
         r = row_map[self.row]
         c = col_map[self.column]
-        ok = np.flatnonzero((r >= 0) & (c >= 0) & (self.report >= 0))
-        flat = (self.report[ok] * len(rows) + r[ok]) * len(columns) + c[ok]  # 1-D scatter: far faster than 3-D
+        ok = (r >= 0) & (c >= 0) & (self.report >= 0)
+        # 1-D scatter (far faster than 3-D); int64 because reports × rows × columns may pass 2**31
+        flat = (self.report[ok].astype(np.int64) * len(rows) + r[ok]) * len(columns) + c[ok]
         values.reshape(-1)[flat] = self.usable_value[ok]
         printed.reshape(-1)[flat] = self.printed[ok]
         return values, printed
