@@ -7,7 +7,6 @@ import random
 import subprocess
 import sys
 
-import pytest
 from conftest import RAW
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st

@@ -10,7 +10,7 @@ candidates, for the caller to flag — never guessed.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable, Iterator, Sequence  # noqa: F401
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 MAX_CANDIDATES_PER_ROW = 20000
