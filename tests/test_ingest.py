@@ -10,6 +10,7 @@ import sys
 import time
 
 import pandas as pd
+import pytest
 from conftest import RAW
 
 import ogi
@@ -167,7 +168,7 @@ def test_collapsed_active_cells_settled_across_years(store_dir):
     rid = c.reports.set_index("source_path").loc["2022_pingtan_github-pagetxt.txt", "report_id"]
     cells = c.cells[(c.cells["report_id"] == rid) & (c.cells["row"] == "normative_documents")].set_index("column")
     assert cells["value"].to_dict() == {"issued": 88, "repealed": 55, "in_force": 698}
-    assert cells["note"].str.contains("settled across years by active.stock with 2021_pingtan_page.html").all()
+    assert cells["note"].str.contains("settled across reports by active.stock with 2021_pingtan_page.html").all()
     assert c.reports.set_index("source_path").loc["2022_pingtan_github-pagetxt.txt", "status"] == "ok"
     # 2024 ('6233440') does not reconcile with 2023's printed stock of 470: it stays flagged
     rid24 = c.reports.set_index("source_path").loc["2024_pingtan_github-pagetxt.txt", "report_id"]
@@ -177,3 +178,39 @@ def test_collapsed_active_cells_settled_across_years(store_dir):
     rid23 = c.reports.set_index("source_path").loc["2023_pingtan_page.html", "report_id"]
     stock = c.checks[(c.checks["report_id"] == rid23) & (c.checks["check"] == "active.stock") & (c.checks["scope"] == "normative_documents")]
     assert stock[["expected", "observed", "status"]].values.tolist() == [[470, 643, "fail"]]
+
+
+@pytest.mark.parametrize(("year", "digits", "values"), [(2021, "693665", [69, 3, 665]), (2023, "77132470", [77, 132, 470])])
+def test_collapsed_active_cells_settled_by_the_same_report_printed_again(store_dir, year, digits, values):
+    """The corpus holds 平潭 2021 and 2023 twice: a text dump whose 规范性文件 row collapsed to one digit
+    run, and the saved page. The page's numbers are one of the run's splits, so they settle it."""
+    c = ogi.load(store_dir, agencies=["平潭综合实验区"])
+    by_path = c.reports.set_index("source_path")
+    rid = by_path.loc[f"{year}_pingtan_github-pagetxt.txt", "report_id"]
+    cells = c.cells[(c.cells["report_id"] == rid) & (c.cells["table"] == "active") & (c.cells["row"] == "normative_documents")]
+    assert cells["value"].tolist() == values and (cells["raw"] == digits).all()
+    assert cells["note"].str.contains(f"settled across reports by the same row printed in {year}_pingtan_page.html").all()
+    assert by_path.loc[f"{year}_pingtan_github-pagetxt.txt", "status"] == "ok"
+    mine = c.cells[c.cells["report_id"] == rid]
+    assert not (mine["flag"] == "unreadable").any()  # every one of its 200 cells is now a number
+
+
+def test_every_pingtan_standard_year_pair_passes_requests_carry(store_dir):
+    c = ogi.load(store_dir, agencies=["平潭综合实验区"])
+    years = c.reports.set_index("report_id")["year"]
+    carry = c.checks[c.checks["check"] == "requests.carry"]
+    assert (carry["status"] == "pass").all()
+    # 2020 (from 2019) … 2025 (from 2024), the 2021 and 2023 files both; 7 columns each
+    assert sorted(set(carry["report_id"].map(years))) == [2020, 2021, 2022, 2023, 2024, 2025]
+    assert len(carry) == 7 * 8
+
+
+def test_a_bare_printed_agency_takes_the_manifests_fuller_name(store_dir):
+    """梅河口's page title prints only '审计局'; SOURCES.csv says 梅河口市审计局. A bare name would join
+    every audit bureau across years."""
+    from ogi.ingest import fuller_agency
+
+    reports = ogi.load(store_dir).reports.set_index("source_path")
+    assert reports.loc["2019_meihekou-shenjiju_page.txt", "agency"] == "梅河口市审计局"
+    assert reports.loc["000_98d5d9cfaf16f11b.txt", "agency"] == "临汾市人民政府"  # printed names stay
+    assert fuller_agency("广州市政府", "广州市人民政府") == "广州市政府"  # not the same words: as printed

@@ -73,7 +73,8 @@ def cross_year_checks(reports: pd.DataFrame, cells: pd.DataFrame) -> pd.DataFram
                 out.extend(_carry(vals, prev.report_id, cur.report_id))
                 if cur.format == "v2021" and prev.format == "v2021":
                     out.extend(_stock(vals, prev.report_id, cur.report_id))
-    return pd.DataFrame(out, columns=cols)
+    # two printings of the earlier year that agree give one check, not two identical rows
+    return pd.DataFrame(out, columns=cols).drop_duplicates(ignore_index=True)
 
 
 def _carry(vals, prev_id, cur_id) -> list[dict]:
@@ -108,12 +109,16 @@ def _stock(vals, prev_id, cur_id) -> list[dict]:
 
 
 # ------------------------------------------------------------------------------------ settling
-# Collapsed digit runs in the active table have no identity within the report, but the v2021
-# stock of regulations and normative documents carries over: in_force(t) = in_force(t−1) +
-# issued(t) − repealed(t). A split that this identity (with a neighbouring year's printed
-# numbers) leaves unique is taken, and the note says which report settled it.
+# Collapsed digit runs in the active table have no identity within the report. Two outside facts
+# can still settle them, each only when it leaves exactly one split of the digits:
+# 1. the same report printed again (another file of the same agency and year, e.g. the saved page
+#    beside a text dump): its numbers for the row must be one of the digit run's splits;
+# 2. the v2021 stock of regulations and normative documents carries over:
+#    in_force(t) = in_force(t−1) + issued(t) − repealed(t), with a neighbouring year's numbers.
+# The note of every settled cell says which report settled it and how.
 
 STOCK_COLUMNS = ("issued", "repealed", "in_force")
+STOCK_ROWS = ("regulations", "normative_documents")
 
 
 def _choose(after_prev, before_next, prev_id, next_id):
@@ -130,23 +135,34 @@ def _choose(after_prev, before_next, prev_id, next_id):
     return (next(iter(only)), rid) if len(only) == 1 else (None, None)
 
 
+def _same_report(candidates: set, printings: list[tuple[tuple, str]]):
+    """The split that another printing of the report shows, if the printings that fit agree."""
+    fitting = {(vals, rid) for vals, rid in printings if vals in candidates}
+    distinct = {vals for vals, _ in fitting}
+    if len(distinct) != 1:
+        return None, None
+    vals = distinct.pop()
+    return vals, min(rid for v, rid in fitting if v == vals)
+
+
 def settle_active_across_years(reports: pd.DataFrame, cells: pd.DataFrame) -> tuple[pd.DataFrame, dict[str, int]]:
-    """Cells with collapsed active stock rows settled from neighbouring years; {report_id: n settled}."""
+    """Cells of collapsed active rows settled from other reports of the agency; {report_id: n settled}."""
     from .collapsed import splits
 
     if cells.empty or reports.empty:
         return cells, {}
-    rep = reports[reports["status"].isin(USABLE) & (reports["format"] == "v2021") & reports["year"].notna()].copy()
+    rep = reports[reports["status"].isin(USABLE) & reports["format"].isin(STANDARD) & reports["year"].notna()].copy()
     rep["agency_key"] = rep["agency"].map(agency_key)
     rep = rep[rep["agency_key"].notna()]
     if rep.empty:
         return cells, {}
-    by_year: dict[tuple[str, int], list[str]] = {}
+    by_year: dict[tuple[str, str, int], list[str]] = {}  # (agency, format, year) → reports
+    where: dict[str, tuple[str, str, int]] = {}
     for r in rep.itertuples(index=False):
-        by_year.setdefault((r.agency_key, int(r.year)), []).append(r.report_id)
-    where = {r.report_id: (r.agency_key, int(r.year)) for r in rep.itertuples(index=False)}
+        where[r.report_id] = (r.agency_key, r.format, int(r.year))
+        by_year.setdefault(where[r.report_id], []).append(r.report_id)
     source = dict(zip(reports["report_id"], reports["source_path"]))
-    act = cells[(cells["table"] == "active") & cells["row"].isin(["regulations", "normative_documents"]) & cells["report_id"].isin(where)]
+    act = cells[(cells["table"] == "active") & cells["report_id"].isin(where)]
     known: dict[tuple[str, str, str], float] = {}
     pending: dict[tuple[str, str], str] = {}  # (report, row) → raw digits
     for c in act.itertuples(index=False):
@@ -155,32 +171,38 @@ def settle_active_across_years(reports: pd.DataFrame, cells: pd.DataFrame) -> tu
         elif c.flag == "unreadable" and c.note and c.note.startswith("collapsed digits"):
             pending[(c.report_id, c.row)] = c.raw
 
-    def printed(key_year: tuple[str, int], row: str):
-        """(issued, repealed, in_force) of that agency-year from any report printing all three."""
-        for rid in by_year.get(key_year, []):
-            vals = [known.get((rid, row, col)) for col in STOCK_COLUMNS]
-            if all(v is not None for v in vals):
-                return vals, rid
-        return None, None
+    def printed(key: tuple[str, str, int], row: str, skip: str | None = None) -> list[tuple[tuple, str]]:
+        """The row's numbers in every report of that agency, format and year that prints them all."""
+        cols = templates.ACTIVE_COLUMNS[key[1]][row]
+        out = []
+        for rid in by_year.get(key, []):
+            vals = [known.get((rid, row, col)) for col in cols]
+            if rid != skip and all(v is not None for v in vals):
+                out.append((tuple(vals), rid))
+        return sorted(out, key=lambda p: (p[1], row) in settled)  # numbers as printed before settled ones
 
-    settled: dict[tuple[str, str], tuple[tuple[int, ...], str]] = {}
+    settled: dict[tuple[str, str], tuple[tuple[float, ...], str]] = {}
     changed = True
     while changed:  # a settled year can settle the next one
         changed = False
         for (rid, row), raw in list(pending.items()):
-            agency, year = where[rid]
-            prev, prev_id = printed((agency, year - 1), row)
-            nxt, next_id = printed((agency, year + 1), row)
-            if prev is None and nxt is None:
-                continue
-            all_splits = list(splits(raw.split(), 3))
-            after_prev = {c for c in all_splits if c[2] == prev[2] + c[0] - c[1]} if prev is not None else None
-            before_next = {c for c in all_splits if nxt[2] == c[2] + nxt[0] - nxt[1]} if nxt is not None else None
-            choice, by = _choose(after_prev, before_next, prev_id, next_id)
+            agency, fmt, year = key = where[rid]
+            cols = templates.ACTIVE_COLUMNS[fmt][row]
+            candidates = {tuple(float(v) for v in c) for c in splits(raw.split(), len(cols))}
+            choice, by = _same_report(candidates, printed(key, row, skip=rid))
+            how = "the same row printed in"
+            if choice is None and fmt == "v2021" and row in STOCK_ROWS:
+                prev = printed((agency, fmt, year - 1), row)
+                nxt = printed((agency, fmt, year + 1), row)
+                (p, prev_id), (n, next_id) = (prev[0] if prev else (None, None)), (nxt[0] if nxt else (None, None))
+                after_prev = {c for c in candidates if c[2] == p[2] + c[0] - c[1]} if p else None
+                before_next = {c for c in candidates if n[2] == c[2] + n[0] - n[1]} if n else None
+                choice, by = _choose(after_prev, before_next, prev_id, next_id)
+                how = "active.stock with"
             if choice is not None:
-                settled[(rid, row)] = (choice, source.get(by, ""))
-                for col, v in zip(STOCK_COLUMNS, choice):
-                    known[(rid, row, col)] = float(v)
+                settled[(rid, row)] = (choice, f"{how} {source.get(by, by)}")
+                for col, v in zip(cols, choice):
+                    known[(rid, row, col)] = v
                 del pending[(rid, row)]
                 changed = True
     if not settled:
@@ -190,10 +212,11 @@ def settle_active_across_years(reports: pd.DataFrame, cells: pd.DataFrame) -> tu
         cells["flag"] = cells["flag"].cat.add_categories(["value"])
     counts: dict[str, int] = {}
     for (rid, row), (values, by) in settled.items():
-        for col, v in zip(STOCK_COLUMNS, values):
+        cols = templates.ACTIVE_COLUMNS[where[rid][1]][row]
+        for col, v in zip(cols, values):
             m = (cells["report_id"] == rid) & (cells["table"] == "active") & (cells["row"] == row) & (cells["column"] == col)
-            cells.loc[m, "value"] = float(v)
+            cells.loc[m, "value"] = v
             cells.loc[m, "flag"] = "value"
-            cells.loc[m, "note"] = f"recovered from collapsed digits {cells.loc[m, 'raw'].iloc[0]!r}, settled across years by active.stock with {by}"
-        counts[rid] = counts.get(rid, 0) + 3
+            cells.loc[m, "note"] = f"recovered from collapsed digits {cells.loc[m, 'raw'].iloc[0]!r}, settled across reports by {by}"
+        counts[rid] = counts.get(rid, 0) + len(cols)
     return cells, counts

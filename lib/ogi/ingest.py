@@ -28,7 +28,7 @@ import pandas as pd
 
 from . import crossyear, paths
 from .normalize import to_simplified
-from .report import CELL_COLUMNS, REPORT_COLUMNS, cells_from_columns, checks_frame, read_report
+from .report import CELL_COLUMNS, REPORT_COLUMNS, cells_from_columns, checks_frame, read_report, status_for
 from .store import CATEGORICAL, TABLE_FILES
 
 log = logging.getLogger(__name__)
@@ -102,6 +102,16 @@ def manifest_agency(name: str | None) -> str | None:
     inner = re.findall(r"[（(]([^()（）]{2,40})[）)]", name)
     full = next((s for s in inner if re.search(r"[局委办院府厅区县市镇街乡会]$", s)), None)
     return to_simplified(full or re.sub(r"\s*[（(].*$", "", name).strip()) or None
+
+
+def fuller_agency(printed: str | None, manifest: str | None) -> str | None:
+    """The printed name, unless the manifest names the same body more fully: a title that prints
+    only '审计局' would otherwise join every audit bureau of the country across years."""
+    if not printed:
+        return manifest
+    if manifest and len(manifest) > len(printed) and manifest.endswith(printed):
+        return manifest
+    return printed
 
 
 # ------------------------------------------------------------------------------------ reading
@@ -334,8 +344,7 @@ def assemble(raw_dir: Path, files: list[Path], results: dict, manifest: dict):
         meta["source_path"] = rel
         prov = manifest.get(rel, {})
         meta["source_url"] = meta.get("source_url") or prov.get("source_url")
-        if not meta.get("agency") and prov.get("agency"):
-            meta["agency"] = manifest_agency(prov["agency"])
+        meta["agency"] = fuller_agency(meta.get("agency"), manifest_agency(prov.get("agency")))
         if meta.get("year") is None and prov.get("year"):
             meta["year"] = prov["year"]
         rid = meta["report_id"]
@@ -358,21 +367,22 @@ def assemble(raw_dir: Path, files: list[Path], results: dict, manifest: dict):
 
 
 def _restatus(reports: pd.DataFrame, cells: pd.DataFrame, settled: dict[str, int]) -> pd.DataFrame:
-    """Update status and message of reports whose cells were settled across years."""
+    """Update status and message of reports whose cells were settled across reports."""
     if not settled:
         return reports
     reports = reports.copy()
     for rid, n in settled.items():
         i = reports.index[reports["report_id"] == rid][0]
         mine = cells[(cells["report_id"] == rid) & (cells["flag"] == "unreadable")]
+        unreadable = mine.groupby("table", observed=True).size().to_dict()
         parts = [p for p in str(reports.at[i, "message"] or "").split("; ") if p and not p.startswith("unreadable cells:")]
-        if len(mine):
-            by_table = mine.groupby("table", observed=True).size()
-            parts.insert(0, "unreadable cells: " + ", ".join(f"{t} {k}" for t, k in by_table.items()))
-        parts.append(f"{n} active cells settled across years (active.stock)")
-        incomplete = any(p.startswith(("missing tables", "unreadable cells")) or "rows not found" in p for p in parts)
-        if reports.at[i, "status"] == "partial" and not incomplete:
-            reports.at[i, "status"] = "ok"
+        if unreadable:
+            parts.insert(0, "unreadable cells: " + ", ".join(f"{t} {k}" for t, k in unreadable.items()))
+        parts.append(f"{n} active cells settled across reports")
+        missing_tables = any(p.startswith("missing tables") for p in parts)
+        missing_rows = any("rows not found" in p for p in parts)
+        if reports.at[i, "status"] in ("ok", "partial"):
+            reports.at[i, "status"] = status_for(missing_tables, missing_rows, unreadable)
         reports.at[i, "message"] = "; ".join(parts)
     return reports
 

@@ -105,6 +105,16 @@ def nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
 
+# Some mirrors inject pinyin readings after characters: 報(bào)告, 申請(qǐng). A reading has a tone mark,
+# so "(pdf)" or "(2019)" are left alone.
+_PINYIN = re.compile(r"(?<=[\u4e00-\u9fff])[(（][a-zü]*[āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ][a-zü]*[)）]")
+
+
+def strip_pinyin(text: str) -> str:
+    """Drop injected pinyin readings after CJK characters ('報(bào)告' → '報告')."""
+    return _PINYIN.sub("", text) if "(" in text or "（" in text else text
+
+
 def label_key(text: str) -> str:
     """Matching key of a label: simplified, NFKC, parenthesised notes dropped, CJK characters only.
 

@@ -24,7 +24,7 @@ from .extract.html import extract_html
 from .extract.pdf import PdfProblem, extract_pdf
 from .extract.text import extract_text
 from .extract.tokens import simplify_text_tokens
-from .normalize import DecodeError, decode, detect_script, looks_binary, nfkc, to_simplified
+from .normalize import DecodeError, decode, detect_script, looks_binary, nfkc, strip_pinyin, to_simplified
 
 MAX_BYTES = 30 * 1024 * 1024  # a text or HTML report is well under 1 MB; larger files are not reports
 MAX_DOCUMENT_BYTES = 100 * 1024 * 1024  # PDF and Word files carry images and fonts
@@ -121,13 +121,14 @@ _TITLE_YEAR_FIRST = re.compile(
     r"((?:19|20)\d\d)\s*年度?\s*([^\s，。,:：;；、|《》\"“”()（）\d]{2,40}?)\s*(?:政府)?信息公开(?:工作)?年度?报告"
 )
 _SITE = re.compile(r"([^\s，。,:：;；、|《》\"“”()（）\d?]{2,30}?)门户网站")
+_SITE_LEAD = re.compile(r"^.*(?:可在|可以在|可登录|登录|访问|查阅|通过|见)")
 _PERIOD = re.compile(r"统计(?:期限|时限|时间|区间|范围)[^。]{0,15}?((?:19|20)\d\d)\s*年\s*(?:1|01)\s*月\s*(?:1|01)\s*日")
 _LEADING_JUNK = re.compile(r"^(?:标题|关于|印发|发布|公布|公开|现将|现予|现|特|予以)+")
 _BAD_AGENCY = {"政府", "本机关", "本单位", "我局", "我区", "我市", "我县", "度", "本年度", "年度"}
 
 _NEW_FORMAT = re.compile(r"国务院令第\s*711\s*号|收到和处理政府信息公开申请|本年新收政府信息公开申请数量|2021〕\s*30\s*号|〔2019〕\s*60\s*号")
 _OLD_FORMAT = re.compile(
-    r"国务院令第\s*492\s*号|依申请公开政府信息(?:的)?情况|政府信息公开的收费及减免|因政府信息公开申请(?:提起)?行政复议|不予公开政府信息(?:的)?情况|2007年4月5日"
+    r"指标名称.{0,30}计量单位|国务院令第\s*492\s*号|依申请公开政府信息(?:的)?情况|政府信息公开的收费及减免|因政府信息公开申请(?:提起)?行政复议|不予公开政府信息(?:的)?情况|2007年4月5日"
 )
 _IS_REPORT = re.compile(r"信息公开.{0,12}年度?报告|年度报告|政府信息公开")
 
@@ -155,14 +156,26 @@ def find_agency_and_year(text: str) -> tuple[str | None, int | None]:
         _, agency, title_year = candidates[0]
     if agency is None:
         m = _SITE.search(text)
-        if m:
-            agency = _clean_agency(m.group(1))
+        if m:  # "本报告电子版可在广州市政府门户网站下载": the name is what follows the verb
+            agency = _clean_agency(_SITE_LEAD.sub("", m.group(1)))
     m = _PERIOD.search(text)
     year = int(m.group(1)) if m else title_year
     return agency, year
 
 
 # ------------------------------------------------------------------------------------ reading
+
+
+# The tables whose every cell an accounting identity checks: an unreadable cell there means the
+# report's core numbers are incomplete. Active-disclosure cells have no identity, so a collapsed
+# one can stay ambiguous in a complete report; it is flagged on the cell and counted in the message.
+CORE_TABLES = ("requests", "appeals")
+
+
+def status_for(missing_tables, missing_rows: bool, unreadable: dict[str, int]) -> str:
+    """ok when every table and row of the format was found and the core tables were read in full."""
+    incomplete = bool(missing_tables) or missing_rows or any(unreadable.get(t) for t in CORE_TABLES)
+    return "partial" if incomplete else "ok"
 
 
 def _report_id(data: bytes) -> str:
@@ -250,7 +263,7 @@ def _read(data: bytes, meta: dict, name: str) -> Report:
 
 def build_report(tokens, plain: str, meta: dict, encoding: str | None = None) -> Report:
     """Align a token stream, check it and fill the metadata: shared by every input kind."""
-    simplified = to_simplified(plain)
+    simplified = to_simplified(strip_pinyin(plain))
     simple = nfkc(simplified)
     meta["script"] = detect_script(plain, simplified)
     agency, year = find_agency_and_year(simple)
@@ -314,7 +327,7 @@ def build_report(tokens, plain: str, meta: dict, encoding: str | None = None) ->
     if unreadable:
         notes.append("unreadable cells: " + ", ".join(f"{k} {v}" for k, v in unreadable.items()))
     failing = sum(1 for c in chk if c["status"] == "fail")
-    meta["status"] = "partial" if notes else "ok"
+    meta["status"] = status_for(missing_tables, any(result.missing.get(t) for t in found), unreadable)
     if recovered:
         notes.append(f"{recovered} cells recovered from collapsed digit runs")
     if failing:
