@@ -11,6 +11,8 @@ import time
 
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from conftest import RAW
 
 import ogi
@@ -214,3 +216,14 @@ def test_a_bare_printed_agency_takes_the_manifests_fuller_name(store_dir):
     assert reports.loc["2019_meihekou-shenjiju_page.txt", "agency"] == "梅河口市审计局"
     assert reports.loc["000_98d5d9cfaf16f11b.txt", "agency"] == "临汾市人民政府"  # printed names stay
     assert fuller_agency("广州市政府", "广州市人民政府") == "广州市政府"  # not the same words: as printed
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(["requests", "active", "appeals", "平潭", "規章", ""]), st.text(max_size=4), st.none()), max_size=40))
+def test_fast_categorical_equals_pandas(values):
+    """The corpus's key columns are dictionary-encoded by pyarrow; the result must be pd.Categorical's."""
+    from ogi.report import categorical
+
+    expected, got = pd.Categorical(values), categorical(values)
+    pd.testing.assert_extension_array_equal(got, expected)
+    assert got.categories.dtype == expected.categories.dtype

@@ -38,7 +38,7 @@ class Run:
         return any(t.kind == "value" for t in self.tokens)
 
 
-@dataclass
+@dataclass(slots=True)
 class Cell:
     table: str
     row: str
@@ -76,10 +76,11 @@ def find_regions(tokens: list[Token]) -> dict[str, tuple[int, int]]:
     """Token index ranges of the active, requests and appeals tables, from the section headings."""
     starts: dict[str, int] = {}
     pos = 0
+    squashed = [_squash(t) if t.kind == "text" else "" for t in tokens]
     for sec in SECTIONS:
         rx = _HEADING_RES[sec]
         for i in range(pos, len(tokens)):
-            if tokens[i].kind == "text" and rx.search(_squash(tokens[i])):
+            if squashed[i] and rx.search(squashed[i]):
                 starts[sec] = i
                 pos = i
                 break

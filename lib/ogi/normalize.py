@@ -12,6 +12,7 @@ from typing import NamedTuple
 from functools import lru_cache
 
 import charset_normalizer
+import numpy as np
 
 # --------------------------------------------------------------------------------------------
 # decoding
@@ -86,11 +87,18 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 def detect_script(text: str, simplified: str | None = None) -> str:
     """'traditional' when a noticeable share of CJK characters change under t2s, else 'simplified'."""
     simplified = to_simplified(text) if simplified is None else simplified
-    text, simplified = text[:20000], simplified[:20000]
-    cjk = len(_CJK.findall(text))
+    n = min(len(text), len(simplified), 20000)
+    try:  # compare code points as arrays: a page is tens of thousands of characters
+        a = np.frombuffer(text[:n].encode("utf-32-le"), dtype=np.uint32)
+        b = np.frombuffer(simplified[:n].encode("utf-32-le"), dtype=np.uint32)
+    except UnicodeEncodeError:  # a lone surrogate: compare character by character
+        cjk = len(_CJK.findall(text[:n]))
+        changed = sum(map(str.__ne__, text[:n], simplified[:n]))
+    else:
+        cjk = int(((a >= 0x4E00) & (a <= 0x9FFF)).sum())
+        changed = int((a != b).sum())
     if not cjk:
         return "simplified"
-    changed = sum(map(str.__ne__, text, simplified))
     return "traditional" if changed / cjk > 0.03 else "simplified"
 
 
@@ -102,6 +110,10 @@ _NOT_CJK = re.compile(r"[^\u4e00-\u9fff]")
 
 
 def nfkc(text: str) -> str:
+    """NFKC (full-width digits and punctuation → ASCII); most strings already are, and the check
+    is far cheaper than normalising again."""
+    if text.isascii() or unicodedata.is_normalized("NFKC", text):
+        return text
     return unicodedata.normalize("NFKC", text)
 
 

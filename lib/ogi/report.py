@@ -15,6 +15,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from . import align as aligner
 from . import checks, templates
@@ -45,12 +46,28 @@ def cells_frame(rows: list[tuple]) -> pd.DataFrame:
     return cells_from_columns([list(c) for c in zip(*rows)] if rows else [[] for _ in CELL_COLUMNS])
 
 
+def categorical(values: list) -> pd.Categorical:
+    """pd.Categorical(values), with sorted categories, dictionary-encoded by pyarrow: several
+    times faster for the millions of repeated keys of a corpus."""
+    if not len(values):
+        return pd.Categorical(values)
+    encoded = pa.array(values, type=pa.string()).dictionary_encode()
+    if encoded.null_count:
+        return pd.Categorical(values)
+    categories = np.array(encoded.dictionary.to_pylist(), dtype=object)
+    order = np.argsort(categories, kind="stable")
+    rank = np.empty(len(order), dtype=np.int32)
+    rank[order] = np.arange(len(order), dtype=np.int32)
+    codes = rank[encoded.indices.to_numpy()]
+    return pd.Categorical.from_codes(codes, categories=pd.Index(categories[order], dtype="str"))
+
+
 def cells_from_columns(columns: list[list]) -> pd.DataFrame:
     """Column lists → the cells frame; key columns categorical (a corpus repeats them millions of times)."""
     data = {}
     for name, values in zip(CELL_COLUMNS, columns):
         if name in KEY_COLUMNS:
-            data[name] = pd.Categorical(values)
+            data[name] = categorical(values)
         elif name == "value":
             data[name] = pd.array(np.array(values, dtype="float64"), dtype="Float64")  # None → NaN → <NA>
         else:

@@ -8,14 +8,14 @@ same way for every input kind.
 
 from __future__ import annotations
 
+import functools
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..normalize import NA_MARKERS, UNITS, clean_artifacts, nfkc
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):  # a tuple: a report has hundreds of them, and they are made in hot loops
     kind: str  # text, value, blank
     raw: str  # exactly as found (the whole cell when the cell is one token)
     locator: str
@@ -85,18 +85,29 @@ PAGE_NUMBER = re.compile(r"^\s*(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\
 def cell_tokens(cell: str, locator: str) -> list[Token]:
     """Cut one cell's text into tokens. A cell that is a single value keeps its whole raw text."""
     stripped = cell.strip()
-    if not stripped:
-        return [Token("blank", stripped, locator, "")]
     if stripped.isascii() and stripped.isdigit():  # the common case: a plain number
         return [Token("value", stripped, locator, stripped)]
+    pieces = _classify(cell) if len(cell) < 200 else _classify.__wrapped__(cell)
+    if len(pieces) == 1:
+        kind, raw, text = pieces[0]
+        return [Token(kind, raw, locator, text)]
+    return [Token(kind, raw, f"{locator} part {i + 1}", text) for i, (kind, raw, text) in enumerate(pieces)]
+
+
+@functools.lru_cache(maxsize=8192)
+def _classify(cell: str) -> tuple[tuple[str, str, str], ...]:
+    """(kind, raw, text) of each token of a cell. Cached: every report prints the same labels."""
+    stripped = cell.strip()
+    if not stripped:
+        return (("blank", stripped, ""),)
     if not _DIGIT.search(stripped) and stripped not in NA_MARKERS and "?" not in stripped:
         cleaned = nfkc(clean_artifacts(stripped))
         if cleaned.strip() and cleaned.strip() not in NA_MARKERS:  # a label or prose: one text token
-            return [Token("text", stripped, locator, "".join(cleaned.split()))]
+            return (("text", stripped, "".join(cleaned.split())),)
     cleaned = nfkc(clean_artifacts(cell))
     pieces = cleaned.split()
     if not pieces:
-        return [Token("blank", cell.strip(), locator, "")]
+        return (("blank", stripped, ""),)
     runs: list[tuple[str, str]] = []
     for piece in pieces:
         if piece in NA_MARKERS:
@@ -114,12 +125,8 @@ def cell_tokens(cell: str, locator: str) -> list[Token]:
             merged.append([kind, s])
     if len(merged) == 1:
         kind, s = merged[0]
-        return [Token(kind, cell.strip(), locator, s)]
-    multi = len(merged) > 1
-    return [
-        Token(kind, s, f"{locator} part {i + 1}" if multi else locator, s)
-        for i, (kind, s) in enumerate(merged)
-    ]
+        return ((kind, stripped, s),)
+    return tuple((kind, s, s) for kind, s in merged)
 
 
 def simplify_text_tokens(tokens: list[Token]) -> list[Token]:
