@@ -46,7 +46,9 @@ def make_corpus(raw: Path) -> dict[str, dict]:
     truths = {}
     for i in range(N_DOCS):
         layout = LAYOUTS[i % len(LAYOUTS)]
-        agency = f"{rng.choice(AGENCIES)}{i:05d}号"
+        # a distinct body per report, numbered in CJK numerals as a real name could be (Arabic
+        # digits in a name would defeat the title pattern and time a path real reports don't take)
+        agency = rng.choice(AGENCIES) + "".join("〇一二三四五六七八九"[int(d)] for d in f"{i:05d}") + "号"
         year = 2021 + i % 4
         nums = numbers(rng)
         name = f"{layout}/{i:05d}.{'html' if layout == 'html' else 'txt'}"

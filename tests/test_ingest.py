@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 from conftest import RAW
 
 import ogi
+from ogi.cache import cached_count
 from ogi import ingest as ingest_mod
 from ogi.ingest import ingest
 
@@ -129,10 +130,10 @@ def test_killing_an_ingest_midway_leaves_the_previous_store_intact(tmp_path):
     text = (RAW / "2024_pingtan_github-pagetxt.txt").read_text(encoding="utf-8")
     for i in range(1500):  # distinct files, so nothing comes from the cache
         (raw / f"copy{i:04}.txt").write_text(text + f"\n{i}", encoding="utf-8")
-    cached_before = len(list((out / "cache").rglob("*.pkl")))
+    cached_before = cached_count(out / "cache")
     proc = subprocess.Popen([sys.executable, "-m", "ogi", "ingest", str(raw), "--out", str(out), "--jobs", "1"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     deadline = time.time() + 60
-    while len(list((out / "cache").rglob("*.pkl"))) < cached_before + 20 and time.time() < deadline:
+    while cached_count(out / "cache") < cached_before + 20 and time.time() < deadline:
         time.sleep(0.05)  # wait until the ingest is well under way
     assert proc.poll() is None, "ingest finished before it could be interrupted"
     os.killpg(proc.pid, signal.SIGKILL)
@@ -227,3 +228,18 @@ def test_fast_categorical_equals_pandas(values):
     expected, got = pd.Categorical(values), categorical(values)
     pd.testing.assert_extension_array_equal(got, expected)
     assert got.categories.dtype == expected.categories.dtype
+
+
+def test_a_damaged_cache_is_rebuilt_not_fatal(tmp_path):
+    """The cache is derived data: garbage in its SQLite file means re-reading, never a failed ingest."""
+    raw = _raw(tmp_path, ["000_98d5d9cfaf16f11b.txt", "2023_pingtan_page.html"])
+    out = tmp_path / "out"
+    first = ingest(raw, out, jobs=1)
+    (db,) = (out / "cache").glob("*.sqlite")
+    db.write_bytes(b"this is not a database" * 100)
+    for extra in (out / "cache").glob("*.sqlite-*"):
+        extra.unlink()
+    again = ingest(raw, out, jobs=1)
+    assert (again.read, again.cached) == (2, 0)
+    pd.testing.assert_frame_equal(first.cells, again.cells)
+    assert (ingest(raw, out, jobs=1).read, cached_count(out / "cache")) == (0, 2)

@@ -51,28 +51,46 @@ def _status(expected, observed, got) -> str:
     return "not_assessable" if any(g[1] != "value" for g in got) else "fail"
 
 
+def standard_reports(reports: pd.DataFrame) -> dict[tuple[str, int], list[tuple[str, str]]]:
+    """(agency key, year) → [(report_id, format)] of the usable 2019+ reports, in table order.
+    Keys are computed once per distinct name: a national corpus repeats each name every year."""
+    rep = reports[reports["status"].isin(USABLE) & reports["year"].notna() & reports["format"].isin(STANDARD)]
+    keys = {a: agency_key(a) for a in rep["agency"].dropna().unique()}
+    out: dict[tuple[str, int], list[tuple[str, str]]] = {}
+    for rid, name, year, fmt in zip(rep["report_id"], rep["agency"], rep["year"], rep["format"]):
+        key = keys.get(name) if isinstance(name, str) else None
+        if key:
+            out.setdefault((key, int(year)), []).append((str(rid), str(fmt)))
+    return out
+
+
+# the rows the cross-year identities read
+_CARRY_ROWS = ("carried_forward", "carried_over")
+_STOCK_ROWS = ("regulations", "normative_documents")
+
+
 def cross_year_checks(reports: pd.DataFrame, cells: pd.DataFrame) -> pd.DataFrame:
     """One row per (later report, check, scope) for every agency with consecutive usable years."""
     cols = ["report_id", *CHECK_COLUMNS]
     if reports.empty or cells.empty:
         return pd.DataFrame(columns=cols)
-    rep = reports[reports["status"].isin(USABLE) & reports["year"].notna()].copy()
-    rep["agency_key"] = rep["agency"].map(agency_key)
-    rep = rep[rep["agency_key"].notna()]
-    by_key = {(k, int(y)): g for (k, y), g in rep.groupby(["agency_key", "year"])}
-    vals = _values(cells[cells["report_id"].isin(rep["report_id"])])
+    by_key = standard_reports(reports)
+    pairs = [
+        (prev, cur)
+        for (key, year), later in sorted(by_key.items())
+        for cur in later
+        for prev in by_key.get((key, year - 1), ())
+    ]
+    if not pairs:
+        return pd.DataFrame(columns=cols)
+    ids = {rid for pair in pairs for rid, _ in pair}
+    needed = cells[cells["report_id"].isin(ids) & cells["row"].isin(_CARRY_ROWS + _STOCK_ROWS)]
+    vals = _values(needed)
     out = []
-    for (key, year), later in sorted(by_key.items()):
-        earlier = by_key.get((key, year - 1))
-        if earlier is None:
-            continue
-        for cur in later.itertuples(index=False):
-            for prev in earlier.itertuples(index=False):
-                if prev.format not in STANDARD or cur.format not in STANDARD:
-                    continue  # a pre-2019 or unknown report has no standard tables to compare
-                out.extend(_carry(vals, prev.report_id, cur.report_id))
-                if cur.format == "v2021" and prev.format == "v2021":
-                    out.extend(_stock(vals, prev.report_id, cur.report_id))
+    for (prev_id, prev_fmt), (cur_id, cur_fmt) in pairs:
+        out.extend(_carry(vals, prev_id, cur_id))
+        if cur_fmt == "v2021" and prev_fmt == "v2021":
+            out.extend(_stock(vals, prev_id, cur_id))
     # two printings of the earlier year that agree give one check, not two identical rows
     return pd.DataFrame(out, columns=cols).drop_duplicates(ignore_index=True)
 
@@ -151,16 +169,21 @@ def settle_active_across_years(reports: pd.DataFrame, cells: pd.DataFrame) -> tu
 
     if cells.empty or reports.empty:
         return cells, {}
-    rep = reports[reports["status"].isin(USABLE) & reports["format"].isin(STANDARD) & reports["year"].notna()].copy()
-    rep["agency_key"] = rep["agency"].map(agency_key)
-    rep = rep[rep["agency_key"].notna()]
-    if rep.empty:
+    flagged = cells[(cells["flag"] == "unreadable") & (cells["table"] == "active")]
+    waiting = set(flagged.loc[flagged["note"].str.startswith("collapsed digits", na=False), "report_id"])
+    if not waiting:
         return cells, {}
     by_year: dict[tuple[str, str, int], list[str]] = {}  # (agency, format, year) → reports
     where: dict[str, tuple[str, str, int]] = {}
-    for r in rep.itertuples(index=False):
-        where[r.report_id] = (r.agency_key, r.format, int(r.year))
-        by_year.setdefault(where[r.report_id], []).append(r.report_id)
+    groups = standard_reports(reports)
+    agencies = {key for (key, _), members in groups.items() if any(rid in waiting for rid, _ in members)}
+    for (key, year), members in groups.items():
+        if key in agencies:  # only the agencies that have a collapsed row to settle
+            for rid, fmt in members:
+                where[rid] = (key, fmt, year)
+                by_year.setdefault(where[rid], []).append(rid)
+    if not where:
+        return cells, {}
     source = dict(zip(reports["report_id"], reports["source_path"]))
     act = cells[(cells["table"] == "active") & cells["report_id"].isin(where)]
     known: dict[tuple[str, str, str], float] = {}

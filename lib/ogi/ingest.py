@@ -12,7 +12,6 @@ import hashlib
 import json
 import logging
 import os
-import pickle
 import re
 import shutil
 import signal
@@ -21,6 +20,7 @@ import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -29,6 +29,7 @@ import pandas as pd
 from . import crossyear, paths
 from .normalize import to_simplified
 from .report import CELL_COLUMNS, REPORT_COLUMNS, cells_from_columns, checks_frame, read_report, status_for
+from .cache import ResultCache
 from .store import CATEGORICAL, TABLE_FILES
 
 log = logging.getLogger(__name__)
@@ -177,23 +178,18 @@ def _show_progress() -> bool:
 CHUNK = 16  # files per task: fewer round trips between processes
 
 
-def read_chunk(paths_: list[str], timeout: float, cache_files: list[str | None]) -> list[tuple]:
-    """Worker: read several files, each under its own time limit, and write their cache entries."""
-    out = []
-    for path, cache in zip(paths_, cache_files):
-        res = read_one(path, timeout)
-        if cache:
-            _atomic_write_bytes(Path(cache), pickle.dumps(res))
-        out.append(res)
-    return out
+def read_chunk(paths_: list[str], timeout: float) -> list[tuple]:
+    """Worker: read several files, each under its own time limit."""
+    return [read_one(path, timeout) for path in paths_]
 
 
-def _run_pool(todo: list[Path], jobs: int, timeout: float, cache: dict[Path, Path] | None = None) -> dict[Path, tuple]:
+def _run_pool(todo: list[Path], jobs: int, timeout: float, done: Callable[[list[tuple[Path, tuple]]], None] | None = None) -> dict[Path, tuple]:
     """Read files in worker processes; a worker that dies takes only its own file down (its chunk
-    is re-read one file per process, so the culprit is found and the others are kept)."""
+    is re-read one file per process, so the culprit is found and the others are kept). `done`
+    receives each finished chunk's (path, result) pairs, in this process, as they arrive."""
     from tqdm import tqdm
 
-    cache = cache or {}
+    done = done or (lambda pairs: None)
     results: dict[Path, tuple] = {}
     bar = tqdm(total=len(todo), unit="file", desc="ingest", disable=not _show_progress())
     pending = list(todo)
@@ -206,15 +202,13 @@ def _run_pool(todo: list[Path], jobs: int, timeout: float, cache: dict[Path, Pat
         for group in groups:
             try:
                 with ProcessPoolExecutor(max_workers=1 if isolate else jobs) as pool:
-                    futures = {
-                        pool.submit(read_chunk, [str(p) for p in chunk], timeout, [str(cache[p]) if p in cache else None for p in chunk]): chunk
-                        for chunk in group
-                    }
+                    futures = {pool.submit(read_chunk, [str(p) for p in chunk], timeout): chunk for chunk in group}
                     for fut in as_completed(futures):
                         chunk = futures[fut]
                         try:
-                            for p, res in zip(chunk, fut.result()):
-                                results[p] = res
+                            pairs = list(zip(chunk, fut.result()))
+                            results.update(pairs)
+                            done(pairs)
                             bar.update(len(chunk))
                         except BrokenProcessPool:
                             retry.extend(chunk)
@@ -290,37 +284,33 @@ def ingest(
     jobs = max(1, jobs or os.cpu_count() or 1)
     files = discover(raw_dir)
     manifest = read_manifest(raw_dir)
-    cache_dir = out_dir / "cache" / code_version()
-    cache_dir.mkdir(parents=True, exist_ok=True)
+    cache = ResultCache(out_dir / "cache", code_version())
 
     hashes: dict[Path, str] = {}
     results: dict[Path, tuple] = {}
-    todo: list[Path] = []
     for p in files:
         try:
-            hashes[p] = hashlib.sha256(p.read_bytes()).hexdigest()
+            hashes[p] = hashlib.sha256(p.read_bytes()).hexdigest()[:32]
         except OSError as e:
             results[p] = _failed(p, f"cannot read file: {e}")
-            continue
-        cached = cache_dir / f"{hashes[p][:32]}.pkl"
-        if not force and cached.exists():
-            try:
-                results[p] = pickle.loads(cached.read_bytes())
-                continue
-            except Exception:  # noqa: BLE001 — a bad cache entry is re-read
-                pass
-        todo.append(p)
+    if not force:
+        known = cache.get_many(hashes.values())
+        results.update((p, known[h]) for p, h in hashes.items() if h in known)
+    todo = [p for p in files if p not in results]
     n_cached = len(files) - len(todo)
-    if todo:
-        cache_paths = {p: cache_dir / f"{hashes[p][:32]}.pkl" for p in todo if p in hashes}
-        if dask_address:
+
+    def store(pairs: list[tuple[Path, tuple]]) -> None:
+        cache.put_many((hashes[p], res) for p, res in pairs if p in hashes)
+
+    try:
+        if todo and dask_address:
             fresh = _run_dask(todo, dask_address, timeout)
-            for p, res in fresh.items():
-                if p in cache_paths:
-                    _atomic_write_bytes(cache_paths[p], pickle.dumps(res))
-        else:
-            fresh = _run_pool(todo, min(jobs, len(todo)), timeout, cache_paths)
-        results.update(fresh)
+            store(list(fresh.items()))
+            results.update(fresh)
+        elif todo:
+            results.update(_run_pool(todo, min(jobs, len(todo)), timeout, store))
+    finally:
+        cache.close()
 
     reports, cells, checks, duplicates = assemble(raw_dir, files, results, manifest)
     cells, settled = crossyear.settle_active_across_years(reports, cells)
@@ -385,12 +375,6 @@ def _restatus(reports: pd.DataFrame, cells: pd.DataFrame, settled: dict[str, int
             reports.at[i, "status"] = status_for(missing_tables, missing_rows, unreadable)
         reports.at[i, "message"] = "; ".join(parts)
     return reports
-
-
-def _atomic_write_bytes(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    tmp.write_bytes(data)
-    os.replace(tmp, path)
 
 
 def write_store(out_dir: Path, reports: pd.DataFrame, cells: pd.DataFrame, checks: pd.DataFrame) -> None:

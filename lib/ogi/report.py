@@ -157,6 +157,18 @@ def _clean_agency(name: str) -> str | None:
     return name
 
 
+def _site_name(text: str):
+    """The first `…门户网站` match, looking only just before each occurrence (a scan of the whole
+    text with the lazy name pattern costs more than reading the rest of the report)."""
+    at = text.find("门户网站")
+    while at >= 0:
+        m = _SITE.search(text, max(0, at - 32), at + 4)
+        if m:
+            return m
+        at = text.find("门户网站", at + 1)
+    return None
+
+
 def find_agency_and_year(text: str) -> tuple[str | None, int | None]:
     """Agency from the title (or the site name), statistics year from 统计期限 (or the title)."""
     title_year = None
@@ -172,7 +184,7 @@ def find_agency_and_year(text: str) -> tuple[str | None, int | None]:
     if candidates:
         _, agency, title_year = candidates[0]
     if agency is None:
-        m = _SITE.search(text)
+        m = _site_name(text)
         if m:  # "本报告电子版可在广州市政府门户网站下载": the name is what follows the verb
             agency = _clean_agency(_SITE_LEAD.sub("", m.group(1)))
     m = _PERIOD.search(text)
