@@ -120,3 +120,18 @@ def test_missing_glyphs_would_be_caught(tmp_path):
             fig.savefig(tmp_path / "bad.png")
         plt.close(fig)
     assert any("missing from font" in str(w.message) for w in caught)
+
+
+def test_parse_does_not_import_pandas():
+    """`ogi parse` needs no DataFrame: importing pandas cost more than reading a report."""
+    code = (
+        "import sys, ogi; from ogi import paths; "
+        "r = ogi.read_report(paths.RAW / '000_98d5d9cfaf16f11b.txt'); line = r.to_json(); "
+        "assert r.meta['status'] == 'ok' and '\"report\"' in line; "
+        "print('pandas' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == "False"
+    import ogi
+
+    assert ogi.load.__module__ == "ogi.store"  # still there, imported on first use

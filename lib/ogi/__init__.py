@@ -6,7 +6,16 @@
 """
 
 from .report import Report, read_report
-from .store import Corpus, load
+
+
+def __getattr__(name: str):
+    """`ogi.load` and `ogi.Corpus` import pandas: only when first used (`ogi parse` never does)."""
+    if name in ("load", "Corpus"):
+        from . import store
+
+        return getattr(store, name)
+    raise AttributeError(f"module 'ogi' has no attribute {name!r}")
+
 
 __version__ = "0.1.0"
 __all__ = ["Corpus", "Report", "load", "read_report", "__version__"]

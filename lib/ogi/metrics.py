@@ -113,8 +113,13 @@ class _Coded:
         r = row_map[self.row]
         c = col_map[self.column]
         ok = (r >= 0) & (c >= 0) & (self.report >= 0)
-        # 1-D scatter (far faster than 3-D); int64 because reports × rows × columns may pass 2**31
-        flat = (self.report[ok].astype(np.int64) * len(rows) + r[ok]) * len(columns) + c[ok]
+        # 1-D scatter (far faster than 3-D); int64 because reports × rows × columns may pass 2**31.
+        # In place: each temporary of 20 million int64 would be fresh memory to fault in.
+        flat = self.report[ok].astype(np.int64)
+        flat *= len(rows)
+        flat += r[ok]
+        flat *= len(columns)
+        flat += c[ok]
         values.reshape(-1)[flat] = self.usable_value[ok]
         printed.reshape(-1)[flat] = self.printed[ok]
         return values, printed

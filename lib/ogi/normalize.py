@@ -11,8 +11,6 @@ import unicodedata
 from typing import NamedTuple
 from functools import lru_cache
 
-import charset_normalizer
-import numpy as np
 
 # --------------------------------------------------------------------------------------------
 # decoding
@@ -43,6 +41,8 @@ def decode(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    import charset_normalizer  # only for bytes that are not UTF-8
+
     best = charset_normalizer.from_bytes(data, cp_isolation=_CANDIDATES).best()
     if best is None:
         raise DecodeError("not text in UTF-8, GB18030, Big5 or UTF-16")
@@ -87,6 +87,8 @@ _CJK = re.compile(r"[\u4e00-\u9fff]")
 def detect_script(text: str, simplified: str | None = None) -> str:
     """'traditional' when a noticeable share of CJK characters change under t2s, else 'simplified'."""
     simplified = to_simplified(text) if simplified is None else simplified
+    import numpy as np
+
     n = min(len(text), len(simplified), 20000)
     try:  # compare code points as arrays: a page is tens of thousands of characters
         a = np.frombuffer(text[:n].encode("utf-32-le"), dtype=np.uint32)

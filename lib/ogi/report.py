@@ -1,5 +1,8 @@
 """`read_report(path)`: the one entry for one file — extract, align, check, and describe it.
 
+pandas is imported only when a frame is first asked for: `ogi parse` never needs one, and the
+import costs more than reading a report.
+
 Never raises for a bad input: every file gets a Report whose status says what happened
 (ok, partial, failed, not_a_report) and whose message says why.
 """
@@ -9,13 +12,10 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import sys
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
-
-import numpy as np
-import pandas as pd
-import pyarrow as pa
 
 from . import align as aligner
 from . import checks, templates
@@ -49,6 +49,10 @@ def cells_frame(rows: list[tuple]) -> pd.DataFrame:
 def categorical(values: list) -> pd.Categorical:
     """pd.Categorical(values), with sorted categories, dictionary-encoded by pyarrow: several
     times faster for the millions of repeated keys of a corpus."""
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+
     if not len(values):
         return pd.Categorical(values)
     encoded = pa.array(values, type=pa.string()).dictionary_encode()
@@ -64,6 +68,9 @@ def categorical(values: list) -> pd.Categorical:
 
 def cells_from_columns(columns: list[list]) -> pd.DataFrame:
     """Column lists → the cells frame; key columns categorical (a corpus repeats them millions of times)."""
+    import numpy as np
+    import pandas as pd
+
     data = {}
     for name, values in zip(CELL_COLUMNS, columns):
         if name in KEY_COLUMNS:
@@ -76,6 +83,8 @@ def cells_from_columns(columns: list[list]) -> pd.DataFrame:
 
 
 def checks_frame(rows: list[tuple]) -> pd.DataFrame:
+    import pandas as pd
+
     df = pd.DataFrame(rows, columns=CHECK_COLUMNS)
     return df.astype({"expected": "Float64", "observed": "Float64"})
 
@@ -109,7 +118,7 @@ class Report:
     def value(self, table: str, row: str, column: str) -> float | None:
         """The value of one cell (None when absent or not a number) — handy in tests and notebooks."""
         sel = self.cells[(self.cells["table"] == table) & (self.cells["row"] == row) & (self.cells["column"] == column)]
-        if sel.empty or pd.isna(sel["value"].iloc[0]):
+        if sel.empty or sel["value"].isna().iloc[0]:
             return None
         return float(sel["value"].iloc[0])
 
@@ -117,7 +126,8 @@ class Report:
         """One line of `ogi parse --json` (SCHEMA.md)."""
 
         def clean(v):
-            if v is None or (isinstance(v, float) and v != v) or v is pd.NA:
+            pd = sys.modules.get("pandas")  # meta may hold pandas' NA only if pandas is in use
+            if v is None or (isinstance(v, float) and v != v) or (pd is not None and v is pd.NA):
                 return None
             if hasattr(v, "item"):
                 return v.item()
