@@ -65,11 +65,10 @@ class Alignment:
 # ------------------------------------------------------------------------------------ regions
 
 
-_SPACE = re.compile(r"\s+")
 
 
 def _squash(t: Token) -> str:
-    return _SPACE.sub("", nfkc(t.text))
+    return "".join(nfkc(t.text).split())  # no white space at all
 
 
 def find_regions(tokens: list[Token]) -> dict[str, tuple[int, int]]:

@@ -134,8 +134,16 @@ class Report:
             return v
 
         meta = {k: clean(self.meta.get(k)) for k in REPORT_COLUMNS}
-        cells = [dict(zip(CELL_COLUMNS[1:], map(clean, row[1:]))) for row in self.cell_rows]
-        chk = [dict(zip(CHECK_COLUMNS[1:], map(clean, row[1:]))) for row in self.check_rows]
+        # cell and check rows hold only str, float and None (build_report makes them): a NaN test
+        # on the numbers is all they need, and a report has some 1,800 of these values
+        cells = [
+            {"table": t, "row": r, "column": c, "value": None if v != v else v, "flag": f, "raw": raw, "locator": loc, "note": note}
+            for _, t, r, c, v, f, raw, loc, note in self.cell_rows
+        ]  # fmt: skip
+        chk = [
+            {"check": k, "scope": sc, "expected": None if e != e else e, "observed": None if o != o else o, "status": st}
+            for _, k, sc, e, o, st in self.check_rows
+        ]  # fmt: skip
         return json.dumps({"report": meta, "cells": cells, "checks": chk}, ensure_ascii=False)
 
 
