@@ -108,8 +108,9 @@ class _Coded:
         """[report, row, column] values of one table, and the mask of printed numbers."""
         values = np.full((len(self.ids), len(rows), len(columns)), np.nan)
         printed = np.zeros(values.shape, dtype=bool)
-        row_map = np.append(pd.Index(rows).get_indexer(list(ROW_KEYS)), -1)  # −1 code → −1
-        col_map = np.append(pd.Index(columns).get_indexer(list(COLUMN_KEYS)), -1)
+        # int16 maps: r and c below have 20 million entries, int64 would be 160 MB of fresh memory each
+        row_map = np.append(pd.Index(rows).get_indexer(list(ROW_KEYS)), -1).astype(np.int16)  # −1 code → −1
+        col_map = np.append(pd.Index(columns).get_indexer(list(COLUMN_KEYS)), -1).astype(np.int16)
         r = row_map[self.row]
         c = col_map[self.column]
         ok = (r >= 0) & (c >= 0) & (self.report >= 0)
