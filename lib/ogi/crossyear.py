@@ -65,8 +65,8 @@ def standard_reports(reports: pd.DataFrame) -> dict[tuple[str, int], list[tuple[
 
 
 # the rows the cross-year identities read
-_CARRY_ROWS = ("carried_forward", "carried_over")
-_STOCK_ROWS = ("regulations", "normative_documents")
+CARRY_ROWS = ("carried_forward", "carried_over")
+STOCK_ROWS = ("regulations", "normative_documents")
 
 
 def cross_year_checks(reports: pd.DataFrame, cells: pd.DataFrame) -> pd.DataFrame:
@@ -84,7 +84,7 @@ def cross_year_checks(reports: pd.DataFrame, cells: pd.DataFrame) -> pd.DataFram
     if not pairs:
         return pd.DataFrame(columns=cols)
     ids = {rid for prev, cur, _ in pairs for rid, _ in (prev, cur)}
-    needed = cells[cells["report_id"].isin(ids) & cells["row"].isin(_CARRY_ROWS + _STOCK_ROWS)]
+    needed = cells[cells["report_id"].isin(ids) & cells["row"].isin(CARRY_ROWS + STOCK_ROWS)]
     vals = _values(needed)
     circular = _settled_by_stock(reports, needed)
     out = []
@@ -128,7 +128,7 @@ def _settled_by_stock(reports: pd.DataFrame, cells: pd.DataFrame) -> set[tuple[s
 
 def _stock(vals, prev_id, cur_id, circular: set = frozenset(), years: tuple[int, int] = (0, 0)) -> list[dict]:
     rows = []
-    for row in ("regulations", "normative_documents"):
+    for row in STOCK_ROWS:
         got = [
             vals.get((cur_id, "active", row, "in_force")),
             vals.get((prev_id, "active", row, "in_force")),
@@ -156,8 +156,6 @@ def _stock(vals, prev_id, cur_id, circular: set = frozenset(), years: tuple[int,
 #    in_force(t) = in_force(t−1) + issued(t) − repealed(t), with a neighbouring year's numbers.
 # The note of every settled cell says which report settled it and how.
 
-STOCK_COLUMNS = ("issued", "repealed", "in_force")
-STOCK_ROWS = ("regulations", "normative_documents")
 
 
 def _choose(after_prev, before_next, prev_id, next_id):
