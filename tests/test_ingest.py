@@ -122,6 +122,20 @@ def test_a_hanging_file_is_stopped_by_the_time_limit(tmp_path, monkeypatch):
     assert meta["status"] == "failed" and "time limit" in meta["message"]
 
 
+def test_a_file_that_timed_out_is_read_again_next_time(tmp_path, monkeypatch):
+    """A time-out may be the machine's fault: it is reported, never cached."""
+    raw = _raw(tmp_path, ["000_98d5d9cfaf16f11b.txt"])
+    out = tmp_path / "out"
+    real = ingest_mod.read_report
+    monkeypatch.setattr(ingest_mod, "read_report", lambda *a, **k: time.sleep(30))
+    slow = ingest(raw, out, jobs=1, timeout=0.5)
+    assert slow.reports["status"].tolist() == ["failed"] and "time limit" in slow.reports["message"].iloc[0]
+    assert cached_count(out / "cache") == 0
+    monkeypatch.setattr(ingest_mod, "read_report", real)
+    again = ingest(raw, out, jobs=1)
+    assert (again.read, again.reports["status"].tolist()) == (1, ["ok"])
+
+
 def test_killing_an_ingest_midway_leaves_the_previous_store_intact(tmp_path):
     raw = _raw(tmp_path, ["000_98d5d9cfaf16f11b.txt"])
     out = tmp_path / "out"

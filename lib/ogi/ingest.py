@@ -126,6 +126,10 @@ def code_version() -> str:
     return h.hexdigest()[:12]
 
 
+# a hang may be the machine's, not the file's: such a result is reported but never cached
+TIME_LIMIT = "reading took longer than the time limit"
+
+
 class _Timeout(Exception):
     pass
 
@@ -152,7 +156,7 @@ def read_one(path: str, timeout: float) -> tuple[dict, list[list] | None, list]:
         meta.update(
             report_id=hashlib.sha256(data).hexdigest()[:16],
             status="failed",
-            message=f"reading took longer than {timeout:g} s (time limit per file)",
+            message=f"{TIME_LIMIT} ({timeout:g} s per file)",
         )
         return meta, None, []
     finally:
@@ -300,7 +304,7 @@ def ingest(
     n_cached = len(files) - len(todo)
 
     def store(pairs: list[tuple[Path, tuple]]) -> None:
-        cache.put_many((hashes[p], res) for p, res in pairs if p in hashes)
+        cache.put_many((hashes[p], res) for p, res in pairs if p in hashes and not (res[0].get("message") or "").startswith(TIME_LIMIT))
 
     try:
         if todo and dask_address:
