@@ -88,11 +88,11 @@ class ResultCache:
 def _drop_other_versions(folder: Path, keep: Path) -> None:
     """Caches of other code versions are stale (and the old one-pickle-per-report folders too)."""
     for p in folder.iterdir():
-        if p == keep or p.name.startswith(keep.name):
+        if p.name.startswith(keep.name):  # the database and its -wal and -shm files
             continue
         if p.is_dir():
             shutil.rmtree(p, ignore_errors=True)
-        elif p.name.split(".")[0] != keep.stem:
+        else:
             p.unlink(missing_ok=True)
 
 
