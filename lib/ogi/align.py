@@ -14,7 +14,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 
-from . import collapsed, templates
+from . import collapsed, placement, templates
 from .extract.tokens import Token
 from .normalize import label_key, nfkc, parse_value
 
@@ -60,6 +60,7 @@ class Alignment:
     requests_format: str | None = None  # v2021 (（六） split), v2019 (one row)
     problems: list[str] = field(default_factory=list)
     requests_end: int | None = None  # token index just after the last requests row found
+    repeats_merged: bool = False  # layout fact from the extractor: consecutive identical lines merged
 
 
 # ------------------------------------------------------------------------------------ regions
@@ -230,7 +231,10 @@ def _note_unmatched(table: str, runs: list[Run], matches, result: "Alignment") -
 
 
 def fit(run: Run, n: int) -> tuple[list[Token] | None, str | None]:
-    """The run's tokens cut to n cells, or None and why. Trailing empty cells are layout padding."""
+    """The run's tokens cut to n cells, or None and why. Trailing empty cells are layout padding.
+
+    Where the source has explicit cells (grids, pipe tables), tokens are grouped by their cell: a
+    cell holding several values ("3 5") is one unreadable cell, and its row keeps its columns."""
     toks = list(run.tokens)
     while len(toks) > n and toks[-1].kind == "blank":
         toks.pop()
@@ -238,16 +242,44 @@ def fit(run: Run, n: int) -> tuple[list[Token] | None, str | None]:
         toks.pop(0)
     if len(toks) == n:
         return toks, None
+    if len(toks) > n and all(t.cell >= 0 for t in toks):
+        groups: list[list[Token]] = []
+        for t in toks:
+            if groups and groups[-1][0].cell == t.cell:
+                groups[-1].append(t)
+            else:
+                groups.append([t])
+        while len(groups) > n and all(t.kind == "blank" for t in groups[-1]):
+            groups.pop()
+        if len(groups) == n:
+            return [g[0] if len(g) == 1 else _several(g) for g in groups], None
     return None, f"{len([t for t in toks if t.kind != 'blank'])} values for {n} columns"
 
 
+def _several(group: list[Token]) -> Token:
+    """One source cell that holds several values: a single token flagged as such."""
+    raw = " ".join(t.raw for t in group)
+    return Token("several", raw, group[0].locator.split(" part ")[0], raw, group[0].cell)
+
+
+_SIGNED_PIECES = re.compile(r"[-+]?\d+")
+
+
 def collapsible(run: Run, n: int) -> list[str] | None:
-    """The digit runs of a row that lost its separators, or None if it is not such a row."""
+    """The digit runs of a row that lost its separators, or None if it is not such a row.
+    A sign starts a new number ("0+34636": 0, then +3…)."""
     toks = [t for t in run.tokens if t.kind != "blank"]
-    pieces = [t.text for t in toks]
-    if not toks or len(toks) >= n or not all(_DIGITS.match(p) for p in pieces):
+    if not toks or any(t.kind != "value" for t in toks):
         return None
-    if sum(len(p) for p in pieces) < n:
+    pieces: list[str] = []
+    for t in toks:
+        parts = _SIGNED_PIECES.findall(t.text)
+        if "".join(parts) != t.text:
+            return None
+        pieces.extend(parts)
+    if len(pieces) >= n or sum(len(p.lstrip("+-")) for p in pieces) < n:
+        return None
+    if not all(_DIGITS.match(p) for p in pieces):  # signed pieces: only a sign-aware search could cut them
         return None
     return pieces
 
@@ -255,6 +287,9 @@ def collapsible(run: Run, n: int) -> list[str] | None:
 def _cells_from_tokens(table: str, row: str, columns: tuple[str, ...], toks: list[Token], label_note: str | None = None) -> list[Cell]:
     out = []
     for col, t in zip(columns, toks):
+        if t.kind == "several":
+            out.append(Cell(table, row, col, None, "unreadable", t.raw, t.locator, f"several values in one cell: {t.raw!r}"))
+            continue
         p = parse_value(t.raw)
         note = "; ".join(n for n in (p.note, label_note) if n) or None
         out.append(Cell(table, row, col, p.value, p.flag, t.raw, t.locator, note))
@@ -289,6 +324,130 @@ def _recovered_cells(table, row, columns, run: Run, pieces, values, alternatives
     return out
 
 
+# ------------------------------------------------------------------------------------ short rows
+
+
+@dataclass
+class Short:
+    """A row that prints fewer values than it has cells, and the ways to place them."""
+
+    row: str
+    run: Run
+    tokens: list[Token]  # the printed value tokens, in order
+    model: str  # merged, dropped, lost
+    unknown: collapsed.Unknown
+    index_of: dict[tuple, tuple[int, ...]]  # candidate values → which printed token fills each cell
+
+
+_MODEL_NOTE = {
+    "merged": "consecutive identical lines merged in the source: each printed value stands for one or more cells",
+    "dropped": "empty cells left out by the source: the printed values keep their order",
+    "lost": "cells missing from the source's row: the printed values keep their order",
+}
+
+
+def short_row(row: str, run: Run, n: int, blocks: tuple[int, ...], merged: bool) -> Short | None:
+    """Placements of a short row's printed values (None when the row is not such a row)."""
+    toks = [t for t in run.tokens if t.kind != "blank"]
+    if not toks or len(toks) >= n:
+        return None
+    parsed = [parse_value(t.raw) for t in toks]
+    if any(p.flag not in ("value", "not_applicable") for p in parsed):
+        return None
+    values = [p.value if p.flag == "value" else placement.BLANK for p in parsed]
+    model = "merged" if merged else ("lost" if all(t.cell >= 0 for t in toks) else "dropped")
+    index_of: dict[tuple, tuple[int, ...]] = {}
+    for idx in placement.placements(list(range(len(values))), n, model):
+        cand = tuple(v if isinstance(v, placement._Mark) else values[v] for v in idx)
+        index_of.setdefault(cand, idx)
+    cands = list(index_of)
+    fitting = [c for c in cands if placement.holds(c, blocks)] if blocks else cands
+    u = collapsed.Unknown(row, [], n, None, fitting or cands, preset=True)
+    return Short(row, run, toks, model, u, index_of)
+
+
+def _shown(v) -> str:
+    if isinstance(v, placement._Mark):
+        return "empty" if v is placement.BLANK else "not printed"
+    return str(int(v)) if float(v).is_integer() else str(v)
+
+
+def _num(v) -> float | None:
+    """A candidate cell's number for an identity: blank is 0, a lost cell undecidable (None)."""
+    if v is placement.MISSING:
+        return None
+    return 0.0 if v is placement.BLANK else float(v)
+
+
+def _placed_cells(table: str, cols, short: Short, values, alternatives, reason) -> list[Cell]:
+    out = []
+    first = short.tokens[0]
+    how = _MODEL_NOTE[short.model]
+    for i, col in enumerate(cols):
+        v = values[i]
+        srcs = {short.index_of.get(a, ())[i] if short.index_of.get(a) else None for a in alternatives}
+        src = srcs.pop() if len(srcs) == 1 else None
+        tok = short.tokens[src] if isinstance(src, int) else None
+        loc = tok.locator if tok else f"{first.locator} (row of {len(short.tokens)} printed values)"
+        raw = tok.raw if tok else ""
+        if v is None:  # the placements disagree
+            shown = ", ".join(sorted({_shown(a[i]) for a in alternatives}))
+            out.append(Cell(table, short.row, col, None, "unreadable", " ".join(t.raw for t in short.tokens), loc, f"{how}; {reason or 'several placements'}; candidates {shown}"))
+        elif v is placement.MISSING:
+            out.append(Cell(table, short.row, col, None, "unreadable", "", loc, f"{how}; this cell is not printed"))
+        elif v is placement.BLANK:
+            out.append(Cell(table, short.row, col, None, "blank" if not tok else parse_value(tok.raw).flag, raw, loc, f"{how}; placed as empty"))
+        else:
+            note = f"{how}; placed" + (f" ({reason})" if reason else "")
+            out.append(Cell(table, short.row, col, float(v), "value", raw, loc, note))
+    return out
+
+
+def label_only_rows(runs: list[Run], rows, matches, expected: set[str]) -> list[tuple[str, Run]]:
+    """Rows whose label is printed with no value at all (a dump that drops empty cells): the label
+    stands in the text between two matched rows, in table order. Only where the source has no
+    explicit cells (a grid always prints the row's empty cells)."""
+    out = []
+    prev_k = -1
+    for run, k, _ in matches:
+        if run.tokens and all(t.cell < 0 for t in run.tokens):
+            label = run.label
+            pos = 0
+            for j in range(prev_k + 1, k):
+                if rows[j].key not in expected:
+                    continue
+                hits = [label.find(key, pos) for key in rows[j].keys]
+                hits = [h for h in hits if h >= 0]
+                if hits:
+                    out.append((rows[j].key, run))
+                    pos = min(hits) + 1
+        prev_k = k
+    return out
+
+
+def _blank_row(table: str, row: str, cols, run: Run) -> list[Cell]:
+    loc = f"{run.tokens[0].locator} (label only, before this)" if run.tokens else ""
+    return [Cell(table, row, c, None, "blank", "", loc, "row label printed with no values: empty cells") for c in cols]
+
+
+def torn_rows(runs: list[Run], rows, matches, expected: list[str], n: int):
+    """Value rows without a label of their own (a torn PDF conversion): between two matched rows,
+    as many full rows as template rows are missing there are placed in order."""
+    taken = {id(r) for r, _, _ in matches}
+    placed = []
+    bounds = [(-1, -1)] + [(r.start, k) for r, k, _ in matches] + [(10**12, len(rows))]
+    key_index = {row.key: i for i, row in enumerate(rows)}
+    for (a_start, ka), (b_start, kb) in zip(bounds, bounds[1:]):
+        missing = [key for key in expected if ka < key_index[key] < kb]
+        if not missing or ka < 0 or kb >= len(rows):
+            continue
+        loose = [r for r in runs if id(r) not in taken and a_start < r.start < b_start and r.has_values and fit(r, n)[0] is not None]
+        if len(loose) == len(missing):
+            for key, r in zip(missing, loose):
+                placed.append((r, key_index[key], f"row without its label, placed by order between {rows[ka].key} and {rows[kb].key}"))
+    return sorted(matches + placed, key=lambda m: m[0].start)
+
+
 # ------------------------------------------------------------------------------------ tables
 
 
@@ -314,31 +473,55 @@ def align_active(tokens, lo, hi, fmt_hint, result: Alignment) -> None:
     result.active_format = fmt
     layout = templates.ACTIVE_COLUMNS[fmt]
     found = set()
+    pending = []
     for run, k, label_note in matches:
         row = templates.ACTIVE_ROWS[k].key
         if row not in layout:
             continue
-        cols = layout[row]
-        toks, why = fit(run, len(cols))
-        if toks is not None:
-            result.cells.extend(_cells_from_tokens("active", row, cols, toks, label_note))
-        elif (pieces := collapsible(run, len(cols))) is not None:
-            u = collapsed.Unknown(row, pieces, len(cols))
-            out = collapsed.solve([u], None)
-            result.cells.extend(
-                _recovered_cells("active", row, cols, run, pieces, out.values[row], out.alternatives[row], out.reason.get(row, "no identity constrains active-disclosure cells"))
-            )
-        else:
-            result.cells.extend(_unreadable("active", row, cols, run, why))
+        cells, item = _read_row("active", row, layout[row], run, label_note, (), result.repeats_merged)
+        result.cells.extend(cells)
+        if item is not None:
+            pending.append(item)
         found.add(row)
+    for row, run in label_only_rows(runs, templates.ACTIVE_ROWS, matches, set(layout)):
+        result.cells.extend(_blank_row("active", row, layout[row], run))
+        found.add(row)
+    signed = _signed_columns(result.cells)
+    for kind, row, run, item in pending:  # each active row stands alone: no identity links them
+        cols = layout[row]
+        if kind == "short" and signed & set(cols):
+            _drop_unsigned(item, cols, signed)
+        _solve_pending("active", cols, [(kind, row, run, item)], [], {}, result, solve_jointly=False)
     result.found["active"] = bool(found)
     result.missing["active"] = [r for r in layout if r not in found]
+
+
+def _signed_columns(cells: list[Cell]) -> set[str]:
+    """Columns in which this report prints signs (+72, -6): v2019's 本年增/减."""
+    return {c.column for c in cells if c.table == "active" and c.flag == "value" and c.raw.strip()[:1] in "+-−"}
+
+
+def _drop_unsigned(short: Short, cols, signed: set[str]) -> None:
+    """In a column the report writes with signs, a repeated unsigned number other than 0 cannot
+    stand: a merged repeat copies the printed text, and that text has no sign."""
+    keep = []
+    for cand in short.unknown.candidates:
+        idx = short.index_of.get(cand, ())
+        ok = True
+        for i, col in enumerate(cols):
+            if col in signed and isinstance(idx[i], int) and not isinstance(idx[i], placement._Mark):
+                raw = short.tokens[idx[i]].raw.strip()
+                if raw[:1] not in "+-−" and cand[i] not in (0, placement.BLANK):
+                    ok = False
+        if ok:
+            keep.append(cand)
+    if keep:
+        short.unknown.candidates = keep
 
 
 def align_requests(tokens, lo, hi, result: Alignment) -> None:
     runs = runs_in(tokens, lo, hi)
     matches = ordered_matches(runs, templates.REQUEST_ROWS)
-    _note_unmatched("requests", runs, matches, result)
     keys = [templates.REQUEST_ROWS[k].key for _, k, _ in matches]
     split_other = any(k in keys for k in templates.V2021_OTHER_ROWS)
     single_other = "other" in keys and not split_other
@@ -347,41 +530,70 @@ def align_requests(tokens, lo, hi, result: Alignment) -> None:
         matches = [(r, k, n) for r, k, n in matches if templates.REQUEST_ROWS[k].key != "other"]
     cols = templates.REQUEST_COLUMNS
     n = len(cols)
+    expected = templates.request_rows("v2019" if single_other else "v2021", single_other)
+    if matches:
+        matches = torn_rows(runs, templates.REQUEST_ROWS, matches, list(expected), n)
+    _note_unmatched("requests", runs, matches, result)
     known: dict[tuple[str, str, str], float] = {}
-    pending: list[tuple[str, Run, list[str]]] = []
+    pending: list = []
     for run, k, label_note in matches:
         row = templates.REQUEST_ROWS[k].key
-        toks, why = fit(run, n)
-        if toks is not None:
-            cells = _cells_from_tokens("requests", row, cols, toks, label_note)
-            result.cells.extend(cells)
-            for c in cells:
-                known[("requests", row, c.column)] = c.value or 0.0
-        elif (pieces := collapsible(run, n)) is not None:
-            pending.append((row, run, pieces))
-        else:
-            result.cells.extend(_unreadable("requests", row, cols, run, why))
+        cells, item = _read_row("requests", row, cols, run, label_note, (n,), result.repeats_merged)
+        if item is not None:
+            pending.append(item)
+        result.cells.extend(cells)
+        _learn(known, cells)
+    blank_rows = label_only_rows(runs, templates.REQUEST_ROWS, matches, set(expected))
+    for row, run in blank_rows:
+        cells = _blank_row("requests", row, cols, run)
+        result.cells.extend(cells)
+        _learn(known, cells)
     if pending:
-        rows = tuple(templates.REQUEST_ROWS[k].key for _, k, _ in matches)
+        rows = tuple(templates.REQUEST_ROWS[k].key for _, k, _ in matches) + tuple(r for r, _ in blank_rows)
         identities = [i for i in templates.request_identities(rows) if i.check != "requests.row_total"]
-        _solve_collapsed("requests", cols, pending, identities, known, result, blocks=(len(cols),))
-    result.found_rows["requests"] = [templates.REQUEST_ROWS[k].key for _, k, _ in matches]
-    found = {templates.REQUEST_ROWS[k].key for _, k, _ in matches}
-    result.found["requests"] = bool(found)
+        _solve_pending("requests", cols, pending, identities, known, result)
+    found_rows = {templates.REQUEST_ROWS[k].key for _, k, _ in matches} | {r for r, _ in blank_rows}
+    result.found_rows["requests"] = [r for r in templates.REQUEST_ROW_KEYS if r in found_rows]
+    result.found["requests"] = bool(found_rows)
     if matches:
         last = matches[-1][0]
         result.requests_end = last.start + len(last.tokens)
 
 
-def _solve_collapsed(table, cols, pending, identities, known, result, blocks) -> None:
-    unknowns = [collapsed.Unknown(row, pieces, len(cols), blocks) for row, _, pieces in pending]
-    by_key = {u.key: u for u in unknowns}
+def _learn(known: dict, cells: list[Cell]) -> None:
+    """Cells an identity may use: numbers, and empty or n/a cells as 0 (never an unreadable one)."""
+    for c in cells:
+        if c.flag == "value":
+            known[(c.table, c.row, c.column)] = c.value
+        elif c.flag in ("blank", "not_applicable"):
+            known[(c.table, c.row, c.column)] = 0.0
 
-    def consistent(assignment: dict[str, tuple[int, ...]], identities=identities) -> bool:
+
+def _read_row(table, row, cols, run: Run, label_note, blocks, merged: bool):
+    """(cells read now, pending item or None): printed cells, a collapsed run, or a short row."""
+    n = len(cols)
+    toks, why = fit(run, n)
+    if toks is not None:
+        return _cells_from_tokens(table, row, cols, toks, label_note), None
+    if not merged and (pieces := collapsible(run, n)) is not None:
+        return [], ("collapsed", row, run, collapsed.Unknown(row, pieces, n, blocks))
+    short = short_row(row, run, n, blocks, merged)
+    if short is not None:
+        return [], ("short", row, run, short)
+    return _unreadable(table, row, cols, run, why), None
+
+
+def _solve_pending(table, cols, pending, identities, known, result, solve_jointly: bool = True) -> None:
+    """Settle collapsed and short rows together under the identities that link them."""
+    unknowns = [item[3].unknown if item[0] == "short" else item[3] for item in pending]
+    by_key = {u.key: u for u in unknowns}
+    col_index = {c: i for i, c in enumerate(cols)}
+
+    def consistent(assignment: dict[str, tuple], identities=identities) -> bool:
         def val(cell):
             _, row, col = cell
             if row in assignment:
-                return assignment[row][cols.index(col)]
+                return _num(assignment[row][col_index[col]])
             return known.get(cell)
 
         for ident in identities:
@@ -390,36 +602,53 @@ def _solve_collapsed(table, cols, pending, identities, known, result, blocks) ->
                 continue
             vals = [val(c) for c in cells]
             if any(v is None for v in vals):
-                continue  # a missing or unreadable cell: this identity cannot decide
-            if sum(vals[: len(ident.expected)]) != sum(vals[len(ident.expected) :]):
+                continue  # a missing, lost or unreadable cell: this identity cannot decide
+            if abs(sum(vals[: len(ident.expected)]) - sum(vals[len(ident.expected) :])) > 1e-6:
                 return False
         return True
 
-    out = collapsed.solve_with_fallback(unknowns, identities, consistent)
-    for row, run, pieces in pending:
-        result.cells.extend(
-            _recovered_cells(table, row, cols, run, pieces, out.values[row], out.alternatives[row] or by_key[row].candidates, out.reason.get(row))
-        )
+    out = collapsed.solve_with_fallback(unknowns, identities, consistent) if solve_jointly else collapsed.solve(unknowns, None)
+    for kind, row, run, item in pending:
+        alts = out.alternatives[row] or by_key[row].candidates
+        if kind == "short":
+            result.cells.extend(_placed_cells(table, cols, item, out.values[row], alts, out.reason.get(row)))
+        else:
+            result.cells.extend(_recovered_cells(table, row, cols, run, item.pieces, out.values[row], alts, out.reason.get(row)))
 
 
 def align_appeals(tokens, lo, hi, result: Alignment) -> None:
+    """The 15 cells of section 四: one flat row, blocks of five under their own headers (each
+    block's header printed above it), a collapsed digit run, or a short row of repeats or blanks."""
     runs = runs_in(tokens, lo, hi)
     rows, cols = templates.APPEAL_ROWS, templates.APPEAL_COLUMNS
     n = len(rows) * len(cols)
     seen_header = False
-    chosen: Run | None = None
+    candidates: list[Run] = []
     for run in runs:
-        if "复议" in run.label or "诉讼" in run.label or "总计" in run.label:
+        if any(w in run.label for w in templates.APPEAL_HEADER_WORDS):
             seen_header = True
-        if not seen_header or not run.has_values:
-            continue
-        nonblank = [t for t in run.tokens if t.kind != "blank"]
-        if len(run.tokens) >= n or collapsible(run, n) is not None:
-            chosen = run
-            break
-        if len(nonblank) >= 3:
-            chosen = run  # a short run after the header: report it as unreadable below
-            break
+        if seen_header and run.has_values:
+            few = len([t for t in run.tokens if t.kind != "blank"]) < 3 and collapsible(run, n) is None
+            if few and not result.repeats_merged and not candidates:
+                continue  # a number or two in the prose above the table
+            candidates.append(run)
+    chosen: Run | None = None
+    if candidates:
+        first = candidates[0]
+        if len(first.tokens) >= n or collapsible(first, n) is not None:
+            chosen = first
+        else:
+            # blocks printed apart (a header row over each value row): join consecutive runs
+            joined: list[Token] = []
+            for run in candidates:
+                toks = list(run.tokens)
+                while toks and toks[-1].kind == "blank" and len(joined) + len(toks) > n:
+                    toks.pop()
+                joined.extend(toks)
+                if len(joined) >= n:
+                    break
+            # exactly 15 cells joined, or fewer (a short row: repeats or blanks); else the first run alone
+            chosen = Run(first.label, joined if len(joined) <= n else first.tokens, first.start)
     result.found["appeals"] = chosen is not None
     result.missing["appeals"] = [] if chosen else list(rows)
     if chosen is None:
@@ -427,14 +656,23 @@ def align_appeals(tokens, lo, hi, result: Alignment) -> None:
     flat = [(r, c) for r in rows for c in cols]
     toks, why = fit(chosen, n)
     if toks is not None:
-        for (r, c), t in zip(flat, toks):
-            p = parse_value(t.raw)
-            result.cells.append(Cell("appeals", r, c, p.value, p.flag, t.raw, t.locator, p.note))
+        cells = _cells_from_tokens("appeals", "", tuple(f"{r}|{c}" for r, c in flat), toks)
+        for cell in cells:
+            cell.row, cell.column = cell.column.split("|")
+        result.cells.extend(cells)
         return
     pieces = collapsible(chosen, n)
     if pieces is None:
-        for r in rows:
-            result.cells.extend(_unreadable("appeals", r, cols, chosen, why or "appeals table not in the standard layout"))
+        short = short_row("appeals", chosen, n, (len(cols),) * len(rows), result.repeats_merged)
+        if short is None:
+            for r in rows:
+                result.cells.extend(_unreadable("appeals", r, cols, chosen, why or "appeals table not in the standard layout"))
+            return
+        out = collapsed.solve([short.unknown], None)
+        cells = _placed_cells("appeals", [f"{r}|{c}" for r, c in flat], short, out.values["appeals"], out.alternatives["appeals"] or short.unknown.candidates, out.reason.get("appeals"))
+        for cell in cells:
+            cell.row, cell.column = cell.column.split("|")
+        result.cells.extend(cells)
         return
 
     u = collapsed.Unknown("appeals", pieces, n, (len(cols),) * len(rows))
@@ -451,9 +689,9 @@ def align_appeals(tokens, lo, hi, result: Alignment) -> None:
         result.cells.extend(cells)
 
 
-def align(tokens: list[Token]) -> Alignment:
+def align(tokens: list[Token], repeats_merged: bool = False) -> Alignment:
     """Find and read the three tables in a token stream (text tokens already simplified)."""
-    result = Alignment()
+    result = Alignment(repeats_merged=repeats_merged)
     regions = find_regions(tokens)
     lo, hi = regions.get("requests", (0, 0))
     align_requests(tokens, lo, hi, result)

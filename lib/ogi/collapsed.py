@@ -135,8 +135,13 @@ class Unknown:
     blocks: tuple[int, ...] | None = None  # sum blocks (see sum_splits); None: no identity within the row
     candidates: list[tuple[int, ...]] = field(default_factory=list)
     too_many: bool = False
+    preset: bool = False  # candidates given by the caller (placements of a short row), not digit cuts
 
     def enumerate(self) -> None:
+        if self.preset:
+            if len(self.candidates) > MAX_CANDIDATES_PER_ROW:
+                self.too_many, self.candidates = True, []
+            return
         found = sum_splits(self.pieces, self.blocks) if self.blocks else splits(self.pieces, self.n)
         for values in found:
             self.candidates.append(values)
@@ -174,7 +179,7 @@ def solve(
         if u.too_many:
             reason[u.key] = f"more than {MAX_CANDIDATES_PER_ROW} ways to split the digits"
         elif not u.candidates:
-            reason[u.key] = "no split of the digits satisfies the row's identity"
+            reason[u.key] = "no placement of the printed values satisfies the row's identity" if u.preset else "no split of the digits satisfies the row's identity"
     solutions: list[dict[str, tuple[int, ...]]] = []
     combos = 1
     for u in solvable:
@@ -192,7 +197,7 @@ def solve(
             solutions = []
             per_row = {u.key: u.candidates for u in solvable}
         else:
-            per_row = {k: sorted({s[k] for s in solutions}) for k in keys}
+            per_row = {k: sorted({s[k] for s in solutions}, key=_order) for k in keys}
     else:
         if consistent is not None and combos > MAX_COMBINATIONS:
             for u in solvable:
@@ -215,13 +220,18 @@ def solve(
     return Outcome(values, alternatives, reason)
 
 
+def _order(candidate: tuple) -> tuple:
+    """Sort key for candidates that may hold placement marks (blank, missing) besides numbers."""
+    return tuple((1, 0.0, repr(v)) if not isinstance(v, (int, float)) else (0, float(v), "") for v in candidate)
+
+
 def solve_with_fallback(unknowns: list[Unknown], identities: list, consistent) -> Outcome:
     """Solve under all identities; if the source breaks one family (e.g. outcomes do not add up),
     retry under each family alone, so the identities the source keeps still settle the digits."""
     families = [identities] + [[i for i in identities if i.check == c] for c in dict.fromkeys(i.check for i in identities)]
     last = None
     for fam in families:
-        fresh = [Unknown(u.key, u.pieces, u.n, u.blocks) for u in unknowns]
+        fresh = [Unknown(u.key, u.pieces, u.n, u.blocks, list(u.candidates) if u.preset else [], preset=u.preset) for u in unknowns]
         out = solve(fresh, lambda a, fam=fam: consistent(a, fam))
         last = out
         if not any("source is inconsistent" in r for r in out.reason.values()):

@@ -181,6 +181,8 @@ def parse_value(raw: str) -> Parsed:
         return Parsed(float(raw), "value")
     s = nfkc(clean_artifacts(raw)).strip()
     if not s:
+        if any(ch in "?？\ufffd" for ch in raw):
+            return Parsed(None, "unreadable", f"a mis-decoded character in place of the cell: {raw!r}")
         return Parsed(None, "blank")
     if s in NA_MARKERS:
         return Parsed(None, "not_applicable")
@@ -197,4 +199,12 @@ def parse_value(raw: str) -> Parsed:
         s = s.replace(",", "")
     if _NUMBER.match(s):
         return Parsed(float(s), "value", note)
+    if _LOOKALIKE.fullmatch(s) and _DIGIT_RE.search(s):
+        read = s.translate(_LOOKALIKES)
+        return Parsed(None, "unreadable", f"letters among the digits {raw!r} (perhaps {read}): not read as a number")
     return Parsed(None, "unreadable", f"not a number: {raw!r}")
+
+
+_LOOKALIKE = re.compile(r"[-+]?[\dlIOo|]+(?:\.\d+)?")
+_LOOKALIKES = str.maketrans("lIOo|", "11001")
+_DIGIT_RE = re.compile(r"\d")

@@ -23,7 +23,7 @@ from .extract import sniff
 from .extract.docx import DocxProblem, extract_docx
 from .extract.html import extract_html
 from .extract.pdf import PdfProblem, extract_pdf
-from .extract.text import extract_text
+from .extract.text import read_text
 from .extract.tokens import simplify_text_tokens
 from .normalize import DecodeError, decode, detect_script, looks_binary, nfkc, strip_pinyin, to_simplified
 
@@ -304,11 +304,12 @@ def _read(data: bytes, meta: dict, name: str) -> Report:
     if kind == "html":
         tokens, plain = extract_html(text)
     else:
-        tokens, plain = extract_text(text), text
+        tokens, text_layout = read_text(text)
+        return build_report(tokens, text, meta, encoding, repeats_merged=text_layout.repeats_merged)
     return build_report(tokens, plain, meta, encoding)
 
 
-def build_report(tokens, plain: str, meta: dict, encoding: str | None = None) -> Report:
+def build_report(tokens, plain: str, meta: dict, encoding: str | None = None, repeats_merged: bool = False) -> Report:
     """Align a token stream, check it and fill the metadata: shared by every input kind."""
     simplified = to_simplified(strip_pinyin(plain))
     simple = nfkc(simplified)
@@ -317,7 +318,7 @@ def build_report(tokens, plain: str, meta: dict, encoding: str | None = None) ->
     meta["agency"] = meta.get("agency") or agency
     meta["year"] = year
     tokens = simplify_text_tokens(tokens)
-    result = aligner.align(tokens)
+    result = aligner.align(tokens, repeats_merged)
     problems = list(result.problems)
 
     found = [t for t in TABLES if result.found.get(t)]

@@ -162,6 +162,8 @@ def request_rows(fmt: str, single_other: bool) -> tuple[str, ...]:
 APPEAL_ROWS = ("review", "litigation_direct", "litigation_after_review")
 APPEAL_ROW_LABELS = {"review": "行政复议", "litigation_direct": "未经复议直接起诉", "litigation_after_review": "复议后起诉"}
 APPEAL_COLUMNS = ("upheld", "corrected", "other", "pending", "total")
+# Words of the appeals table's header (label keys): the values follow them.
+APPEAL_HEADER_WORDS = ("复议", "诉讼", "总计", "结果维持", "尚未审结")
 APPEAL_COLUMN_LABELS = dict(zip(APPEAL_COLUMNS, ("结果维持", "结果纠正", "其他结果", "尚未审结", "总计")))
 
 # ---------------------------------------------------------------------------- section headings

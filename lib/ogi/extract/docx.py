@@ -63,5 +63,5 @@ def extract_docx(data: bytes) -> tuple[list[Token], str]:
                         continue  # the same merged cell again
                     seen[id(cell._tc)] = cell._tc
                     plain.append(cell.text)
-                    tokens.extend(cell_tokens(cell.text, f"table {t_no} row {r} col {c}"))
+                    tokens.extend(cell_tokens(cell.text, f"table {t_no} row {r} col {c}", len(tokens)))
     return tokens, "\n".join(plain)

@@ -128,7 +128,7 @@ def extract_html(html: str) -> tuple[list[Token], str]:
             return
         if el in number:
             for r, c, text in table_grid(el):
-                tokens.extend(cell_tokens(text, f"table {number[el]} row {r + 1} col {c + 1}"))
+                tokens.extend(cell_tokens(text, f"table {number[el]} row {r + 1} col {c + 1}", len(tokens)))
             return
         emit_text(el.text, el)
         for child in el:

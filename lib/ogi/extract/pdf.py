@@ -65,7 +65,7 @@ def extract_pdf(data: bytes) -> tuple[list[Token], str]:
                     for c, cell in enumerate(row, start=1):
                         if cell is None:
                             continue  # covered by a merged cell, emitted at its origin
-                        tokens.extend(cell_tokens(cell, f"page {p_no} table {table_no} row {r} col {c}"))
+                        tokens.extend(cell_tokens(cell, f"page {p_no} table {table_no} row {r} col {c}", len(tokens)))
         if n_chars < 20:
             raise PdfProblem("image-only PDF: no text layer")
     return tokens, "\n".join(plain)

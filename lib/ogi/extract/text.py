@@ -1,15 +1,30 @@
-"""Plain-text reports (web-page text dumps, PDF text) → cells with line locators → tokens.
+"""Plain-text reports (web-page text dumps, PDF text, scraper cells) → cells with line locators → tokens.
 
-Three layouts are seen: pipe-separated cells (`a | b |`, one cell per line ending in ` |`, or
-`|` lines between cells), blank-line-separated paragraphs (one cell per paragraph), and plain
-lines (PDF text, several space-separated numbers per line). Whatever the layout, cells are
-cut into tokens by `tokens.cell_tokens`.
+Three layouts are seen: pipe-separated cells (`a | b |`, markdown tables, one cell per line ending
+in ` |`, or `|` lines between cells), paragraph-separated cells (one cell per paragraph; an empty
+cell is one more gap of the document's own gap width), and plain lines (PDF text, several
+space-separated numbers per line, or one cell per line). Line ends may be LF, CRLF or bare CR.
+Whatever the layout, cells are cut into tokens by `tokens.cell_tokens`.
 """
 
 from __future__ import annotations
 
+from collections import Counter
+from typing import NamedTuple
 
 from .tokens import PAGE_NUMBER, Token, cell_tokens
+
+
+class TextLayout(NamedTuple):
+    mode: str  # pipe, paragraph, line
+    repeats_merged: bool  # consecutive identical lines were merged by the crawler (see merged_repeats)
+
+
+def unify_line_ends(text: str) -> str:
+    """CRLF → LF; bare CR (some scrapers' only separator) → LF, so line numbers stay true."""
+    if "\r" not in text:
+        return text
+    return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def layout(text: str) -> str:
@@ -24,10 +39,12 @@ def layout(text: str) -> str:
     return "line"
 
 
-def text_cells(text: str) -> list[tuple[str, str]]:
-    """(cell text, locator) pairs in reading order; an empty string is an empty cell."""
-    mode = layout(text)
-    cells: list[tuple[str, str]] = []
+def text_cells(text: str, mode: str | None = None) -> list[tuple[str, str, int]]:
+    """(cell text, locator, cell id) in reading order; an empty string is an empty cell. Pipe cells
+    are explicit cells (ids ≥ 0); lines and paragraphs have no boundaries a damaged value respects (-1)."""
+    text = unify_line_ends(text)
+    mode = mode or layout(text)
+    cells: list[tuple[str, str, int]] = []
     if mode == "pipe":
         # walk the pipe-separated segments, counting lines as we go (no search per cell)
         cells_in_line: dict[int, int] = {}
@@ -35,45 +52,80 @@ def text_cells(text: str) -> list[tuple[str, str]]:
         for seg in text.split("|"):
             if seg.strip():
                 # outside the tables a segment may hold several lines: one cell per line
-                for k, part in enumerate(seg.split("\n")):
+                parts = seg.split("\n")
+                explicit = len([p for p in parts if p.strip()]) == 1
+                for k, part in enumerate(parts):
                     if part.strip():
                         n = cells_in_line[line + k] = cells_in_line.get(line + k, 0) + 1
-                        cells.append((part, f"line {line + k} cell {n}"))
+                        cells.append((part, f"line {line + k} cell {n}", len(cells) if explicit else -1))
             else:
                 at = line + seg.rstrip("\n").count("\n")
                 n = cells_in_line[at] = cells_in_line.get(at, 0) + 1
-                cells.append(("", f"line {at} cell {n}"))
+                cells.append(("", f"line {at} cell {n}", len(cells)))
             line += seg.count("\n")
         return cells
     lines = text.split("\n")
     if mode == "paragraph":
-        # cells are paragraphs; an extra empty paragraph (two more blank lines) is an empty cell
+        # cells are paragraphs; the usual gap between them is the document's unit, and every
+        # further (unit + 1) empty lines stand for one empty cell
+        gaps = Counter()
+        run = 0
+        for ln in lines:
+            if ln.strip():
+                if run:
+                    gaps[run] += 1
+                run = 0
+            else:
+                run += 1
+        unit = min(gaps.most_common(1)[0][0], 3) if gaps else 1
         para: list[str] = []
         para_line = 0
         gap = 0
         for i, ln in enumerate(lines, start=1):
             if ln.strip():
                 if not para:
-                    cells.extend(("", f"line {i - gap + 1}") for _ in range(max(0, (gap - 1) // 2)))
+                    cells.extend(("", f"line {i - gap + 1}", -1) for _ in range(max(0, (gap - unit) // (unit + 1))))
                     para_line = i
                 para.append(ln)
                 gap = 0
             else:
                 if para:
-                    cells.append(("\n".join(para), f"line {para_line}"))
+                    cells.append(("\n".join(para), f"line {para_line}", -1))
                     para = []
                 gap += 1
         if para:
-            cells.append(("\n".join(para), f"line {para_line}"))
+            cells.append(("\n".join(para), f"line {para_line}", -1))
         return cells
     for i, ln in enumerate(lines, start=1):
         if ln.strip() and not PAGE_NUMBER.match(ln):
-            cells.append((ln, f"line {i}"))
+            cells.append((ln, f"line {i}", -1))
     return cells
 
 
-def extract_text(text: str) -> list[Token]:
+def merged_repeats(cells: list[tuple[str, str, int]]) -> bool:
+    """True for a one-number-per-line dump in which no line ever repeats the line before it.
+
+    Tables are full of repeated cells (rows of 0); a dump that never shows two identical lines in a
+    row, although most of its numbers stand alone on a line, was written by a crawler that merged
+    consecutive identical lines: a short row is then a run of repeats, not of dropped blanks."""
+    texts = [c[0].strip() for c in cells if c[0].strip()]
+    numeric = [t for t in texts if t.replace(".", "", 1).lstrip("+-").isdigit()]
+    several = [t for t in texts if any(ch.isdigit() for ch in t) and len(t.split()) > 1]
+    if len(numeric) < 20 or len(several) > 0.1 * len(numeric):
+        return False
+    return not any(a == b for a, b in zip(texts, texts[1:]))
+
+
+def read_text(text: str) -> tuple[list[Token], TextLayout]:
+    """Tokens of a text report and the layout facts alignment needs."""
+    text = unify_line_ends(text)
+    mode = layout(text)
+    cells = text_cells(text, mode)
     tokens: list[Token] = []
-    for cell, loc in text_cells(text):
-        tokens.extend(cell_tokens(cell, loc))
-    return tokens
+    for cell, loc, cid in cells:
+        tokens.extend(cell_tokens(cell, loc, cid))
+    return tokens, TextLayout(mode, mode != "pipe" and merged_repeats(cells))
+
+
+def extract_text(text: str) -> list[Token]:
+    return read_text(text)[0]

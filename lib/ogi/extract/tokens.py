@@ -20,6 +20,7 @@ class Token(NamedTuple):  # a tuple: a report has hundreds of them, and they are
     raw: str  # exactly as found (the whole cell when the cell is one token)
     locator: str
     text: str = ""  # normalised copy: NFKC, artifacts removed; simplified for text tokens
+    cell: int = -1  # the source's table cell this token came from (grids, pipe cells); -1: no cell boundaries
 
 
 # A number, possibly collapsed with others, with an optional printed unit.
@@ -30,6 +31,12 @@ _NUM = re.compile(
 _WORD_SUFFIX = set("年月日号天时分秒次期届季周%‰倍岁级类件条个项份人家户篇期")
 _ENUM_MARK = set(".．、")
 _BROKEN_NUMBER = re.compile(r"[\d\ufffd.,]+")
+# "1." / "2、" alone: the enumerator of the next label (a markdown "1. 属于国家秘密"), never a value
+ENUMERATOR = re.compile(r"^\d{1,2}[.．、]$")
+# A compact cell without CJK, white space or brackets that holds a digit ("1l3", "12a", "+72", "0x"):
+# one value token, so a damaged number stays one cell (parse_value flags it) and never splits a row.
+_CJK_OR_SPACE = re.compile(r"[\u3400-\u9fff\s()（）%‰]")
+_LONE_ARTIFACT = frozenset({"?", "？", "\ufffd"})
 
 
 def _is_cjk(ch: str) -> bool:
@@ -82,16 +89,19 @@ _DIGIT = re.compile(r"\d")
 PAGE_NUMBER = re.compile(r"^\s*(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*共\s*\d{1,4}\s*页)?|(?:Page|P\.)\s*\d{1,4}\b.*)\s*$", re.I)
 
 
-def cell_tokens(cell: str, locator: str) -> list[Token]:
-    """Cut one cell's text into tokens. A cell that is a single value keeps its whole raw text."""
+def cell_tokens(cell: str, locator: str, cell_id: int = -1) -> list[Token]:
+    """Cut one cell's text into tokens. A cell that is a single value keeps its whole raw text.
+
+    `cell_id` numbers the source's explicit cells (grid and pipe cells), so that alignment can keep
+    a damaged cell in its column; text without cell boundaries passes -1."""
     stripped = cell.strip()
     if stripped.isascii() and stripped.isdigit():  # the common case: a plain number
-        return [Token("value", stripped, locator, stripped)]
+        return [Token("value", stripped, locator, stripped, cell_id)]
     pieces = _classify(cell) if len(cell) < 200 else _classify.__wrapped__(cell)
     if len(pieces) == 1:
         kind, raw, text = pieces[0]
-        return [Token(kind, raw, locator, text)]
-    return [Token(kind, raw, f"{locator} part {i + 1}", text) for i, (kind, raw, text) in enumerate(pieces)]
+        return [Token(kind, raw, locator, text, cell_id)]
+    return [Token(kind, raw, f"{locator} part {i + 1}", text, cell_id) for i, (kind, raw, text) in enumerate(pieces)]
 
 
 @functools.lru_cache(maxsize=8192)
@@ -100,6 +110,8 @@ def _classify(cell: str) -> tuple[tuple[str, str, str], ...]:
     stripped = cell.strip()
     if not stripped:
         return (("blank", stripped, ""),)
+    if stripped in _LONE_ARTIFACT:  # a cell that is only a mis-decoded character: flagged, not blank
+        return (("value", stripped, stripped),)
     if not _DIGIT.search(stripped) and stripped not in NA_MARKERS and "?" not in stripped:
         cleaned = nfkc(clean_artifacts(stripped))
         if cleaned.strip() and cleaned.strip() not in NA_MARKERS:  # a label or prose: one text token
@@ -108,9 +120,19 @@ def _classify(cell: str) -> tuple[tuple[str, str, str], ...]:
     pieces = cleaned.split()
     if not pieces:
         return (("blank", stripped, ""),)
+    if len(pieces) == 1:
+        piece = pieces[0]
+        if ENUMERATOR.match(piece):
+            return (("text", stripped, piece),)
+        if len(piece) <= 16 and _DIGIT.search(piece) and not _CJK_OR_SPACE.search(piece) and piece not in NA_MARKERS:
+            return (("value", stripped, piece),)
     runs: list[tuple[str, str]] = []
-    for piece in pieces:
-        if piece in NA_MARKERS:
+    for i, piece in enumerate(pieces):
+        if piece.isdigit() and i + 1 < len(pieces) and pieces[i + 1][0] in _WORD_SUFFIX:
+            runs.append(("text", piece))  # "2020 年": a date or count in prose, spaced apart
+        elif ENUMERATOR.match(piece):
+            runs.append(("text", piece))
+        elif piece in NA_MARKERS:
             runs.append(("value", piece))
         elif "\ufffd" in piece and _BROKEN_NUMBER.fullmatch(piece):
             runs.append(("value", piece))  # digits around a mis-decoded character: unreadable later
@@ -142,5 +164,5 @@ def simplify_text_tokens(tokens: list[Token]) -> list[Token]:
     out = list(tokens)
     for i, s in zip(idx, converted):
         t = tokens[i]
-        out[i] = Token(t.kind, t.raw, t.locator, s)
+        out[i] = t._replace(text=s)
     return out
