@@ -642,8 +642,11 @@ def align_appeals(tokens, lo, hi, result: Alignment) -> None:
             joined: list[Token] = []
             for run in candidates:
                 toks = list(run.tokens)
-                while toks and toks[-1].kind == "blank" and len(joined) + len(toks) > n:
-                    toks.pop()
+                if len(candidates) > 1:  # a block's row of a pipe table: its edge cells are padding
+                    while toks and toks[-1].kind == "blank":
+                        toks.pop()
+                    while toks and toks[0].kind == "blank":
+                        toks.pop(0)
                 joined.extend(toks)
                 if len(joined) >= n:
                     break

@@ -49,13 +49,18 @@ def text_cells(text: str, mode: str | None = None) -> list[tuple[str, str, int]]
         # walk the pipe-separated segments, counting lines as we go (no search per cell)
         cells_in_line: dict[int, int] = {}
         line = 1
+        rows = text.split("\n")
         for seg in text.split("|"):
+            if "\n" in seg and not seg.strip() and _table_line(rows, line - 1) and _table_line(rows, line):
+                cells.append((ROW_BREAK, f"line {line}", -1))  # between two markdown rows: not a cell
+                line += seg.count("\n")
+                continue
             if seg.strip():
                 # outside the tables a segment may hold several lines: one cell per line
                 parts = seg.split("\n")
                 explicit = len([p for p in parts if p.strip()]) == 1
                 for k, part in enumerate(parts):
-                    if part.strip():
+                    if part.strip() and not (len(parts) > 1 and PAGE_NUMBER.match(part)):  # "— 4 —" between rows
                         n = cells_in_line[line + k] = cells_in_line.get(line + k, 0) + 1
                         cells.append((part, f"line {line + k} cell {n}", len(cells) if explicit else -1))
             else:
@@ -102,13 +107,20 @@ def text_cells(text: str, mode: str | None = None) -> list[tuple[str, str, int]]
     return cells
 
 
+ROW_BREAK = "\x00row"  # a row boundary of a markdown table: ends a run of values like a label
+
+
+def _table_line(rows: list[str], i: int) -> bool:
+    return 0 <= i < len(rows) and rows[i].strip().startswith("|") and rows[i].count("|") >= 2
+
+
 def merged_repeats(cells: list[tuple[str, str, int]]) -> bool:
     """True for a one-number-per-line dump in which no line ever repeats the line before it.
 
     Tables are full of repeated cells (rows of 0); a dump that never shows two identical lines in a
     row, although most of its numbers stand alone on a line, was written by a crawler that merged
     consecutive identical lines: a short row is then a run of repeats, not of dropped blanks."""
-    texts = [c[0].strip() for c in cells if c[0].strip()]
+    texts = [c[0].strip() for c in cells if c[0].strip() and c[0] != ROW_BREAK]
     numeric = [t for t in texts if t.replace(".", "", 1).lstrip("+-").isdigit()]
     several = [t for t in texts if any(ch.isdigit() for ch in t) and len(t.split()) > 1]
     if len(numeric) < 20 or len(several) > 0.1 * len(numeric):
@@ -123,7 +135,10 @@ def read_text(text: str) -> tuple[list[Token], TextLayout]:
     cells = text_cells(text, mode)
     tokens: list[Token] = []
     for cell, loc, cid in cells:
-        tokens.extend(cell_tokens(cell, loc, cid))
+        if cell == ROW_BREAK:
+            tokens.append(Token("text", "", loc, "", -1))
+        else:
+            tokens.extend(cell_tokens(cell, loc, cid))
     return tokens, TextLayout(mode, mode != "pipe" and merged_repeats(cells))
 
 
