@@ -101,7 +101,7 @@ def manifest_agency(name: str | None) -> str | None:
     if not name:
         return None
     inner = re.findall(r"[（(]([^()（）]{2,40})[）)]", name)
-    full = next((s for s in inner if re.search(r"[局委办院府厅区县市镇街乡会]$", s)), None)
+    full = next((s for s in inner if re.search(r"[局委办院府厅区县市镇街乡会]$", s) and not re.search(r"[:：,，\s]", s)), None)
     return to_simplified(full or re.sub(r"\s*[（(].*$", "", name).strip()) or None
 
 

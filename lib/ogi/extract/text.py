@@ -51,9 +51,20 @@ def text_cells(text: str, mode: str | None = None) -> list[tuple[str, str, int]]
         line = 1
         rows = text.split("\n")
         for seg in text.split("|"):
-            if "\n" in seg and not seg.strip() and _table_line(rows, line - 1) and _table_line(rows, line):
-                cells.append((ROW_BREAK, f"line {line}", -1))  # between two markdown rows: not a cell
-                line += seg.count("\n")
+            nl = seg.count("\n")
+            if nl and _table_line(rows, line - 1) and _table_line(rows, line - 1 + nl):
+                # from one table row to the next: the row boundary ends a run of values, so an empty
+                # first cell stays in its row and the previous row's padding never shifts it
+                head, _, tail = seg.rpartition("\n")
+                for k, part in enumerate(head.split("\n")[1:], start=1):  # whole lines between the rows
+                    if part.strip() and not PAGE_NUMBER.match(part):
+                        cells.append((part, f"line {line + k}", -1))
+                cells.append((ROW_BREAK, f"line {line + nl}", -1))
+                at = line + nl
+                if tail.strip() or not rows[at - 1].lstrip().startswith("|"):
+                    cells_in_line[at] = 1
+                    cells.append((tail, f"line {at} cell 1", len(cells)))
+                line += nl
                 continue
             if seg.strip():
                 # outside the tables a segment may hold several lines: one cell per line
@@ -111,7 +122,8 @@ ROW_BREAK = "\x00row"  # a row boundary of a markdown table: ends a run of value
 
 
 def _table_line(rows: list[str], i: int) -> bool:
-    return 0 <= i < len(rows) and rows[i].strip().startswith("|") and rows[i].count("|") >= 2
+    """A line holding a table row: two or more cell separators."""
+    return 0 <= i < len(rows) and rows[i].count("|") >= 2
 
 
 def merged_repeats(cells: list[tuple[str, str, int]]) -> bool:

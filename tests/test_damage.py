@@ -1,0 +1,94 @@
+"""One damaged cell stays local: on real pipe and HTML reports, a cell made unreadable (a letter
+among its digits, `?`), emptied, marked n/a or written in full-width digits changes no other cell
+and never becomes a wrong number."""
+
+from __future__ import annotations
+
+from lxml import etree
+
+from conftest import RAW
+
+from ogi.report import read_bytes
+
+SEED = RAW / "000_98d5d9cfaf16f11b.txt"
+PAGE = RAW / "2023_pingtan_page.html"
+FULLWIDTH = str.maketrans("0123456789", "０１２３４５６７８９")
+
+# damage → what the damaged cell must read as (None: its original value)
+DAMAGES = {
+    "letter": ("unreadable", lambda s: s[:1] + "l" + s[1:]),
+    "question": ("unreadable", lambda s: "?"),
+    "fullwidth": (None, lambda s: s.translate(FULLWIDTH)),
+    "empty": ("blank", lambda s: ""),
+    "dash": ("not_applicable", lambda s: "—"),
+}
+
+
+def _cells(data: bytes) -> dict:
+    return {(c[1], c[2], c[3]): (c[4], c[5]) for c in read_bytes(data).cell_rows}
+
+
+def _judge(before: dict, after: dict, expect: str | None) -> tuple[bool, list]:
+    """(only the damaged cell changed, cells that became wrong numbers)"""
+    changed = [k for k in before if after.get(k) != before[k]]
+    wrong = [k for k in changed if after.get(k) is not None and after[k][1] == "value"]
+    if expect is None:  # full-width digits: nothing may change at all
+        return not changed, changed
+    return len(changed) == 1 and after[changed[0]][1] == expect, wrong
+
+
+def _run(variants, before):
+    local = total = 0
+    silently_wrong = []
+    for name, data in variants:
+        expect = DAMAGES[name][0]
+        ok, wrong = _judge(before, _cells(data), expect)
+        total += 1
+        local += ok
+        silently_wrong += wrong
+    return local, total, silently_wrong
+
+
+def _pipe_variants():
+    lines = SEED.read_text(encoding="utf-8").split("\n")
+    for i, line in enumerate(lines):
+        segs = line.split("|")
+        for j, seg in enumerate(segs):
+            digits = seg.strip().replace("?", "")
+            if not digits.isdigit() or (i + j) % 2:  # every other cell keeps the test quick
+                continue
+            for name, (_, damage) in DAMAGES.items():
+                new = segs[:j] + [f" {damage(digits)} "] + segs[j + 1 :]
+                yield name, "\n".join(lines[:i] + ["|".join(new)] + lines[i + 1 :]).encode("utf-8")
+
+
+def _html_variants():
+    data = PAGE.read_bytes()
+    parser = etree.HTMLParser(encoding="utf-8")
+    root = etree.fromstring(data, parser)
+    tds = [td for td in root.iter("td") if "".join(td.itertext()).strip().isdigit()]
+    for k, td in enumerate(tds[::3]):
+        digits = "".join(td.itertext()).strip()
+        for name, (_, damage) in DAMAGES.items():
+            doc = etree.fromstring(data, parser)
+            target = [t for t in doc.iter("td") if "".join(t.itertext()).strip().isdigit()][::3][k]
+            for child in list(target):
+                target.remove(child)
+            target.text = damage(digits)
+            yield name, etree.tostring(doc, encoding="utf-8", method="html")
+
+
+def test_pipe_report_damage_stays_local():
+    before = _cells(SEED.read_bytes())
+    local, total, wrong = _run(_pipe_variants(), before)
+    assert total >= 400
+    assert wrong == []
+    assert local / total >= 0.95, (local, total)
+
+
+def test_html_report_damage_stays_local():
+    before = _cells(PAGE.read_bytes())
+    local, total, wrong = _run(_html_variants(), before)
+    assert total >= 200
+    assert wrong == []
+    assert local / total >= 0.95, (local, total)
