@@ -16,9 +16,9 @@ FILES = sorted(TRUTH.glob("*.json"))
 # Cells read right per report; the rest are flagged unreadable (see the note of each).
 READ = {
     "2019_hebei-jiaoyuting_csvcell.txt": 198,  # bare-CR cells, blank cells counted from the gaps
-    "2019_pingtan-gonganju_page.txt": 182,  # 9 collapsed active cells split several ways; 7 cells of "0 00000" (a blank between digits)
+    "2019_pingtan-gonganju_page.txt": 189,  # 9 collapsed active cells split several ways ("4500": 45|0|0 or 4|50|0)
     "2019_putian-linyeju_page.txt": 198,  # merged repeats
-    "2020_hebei-kejiting_csvcell.txt": 11,  # "0+34636": a signed collapsed run is not cut
+    "2020_hebei-kejiting_csvcell.txt": 12,  # "0+34636": the sign starts 本年增/减; label-only rows blank
     "2021_hebei-kejiting_csvcell.txt": 197,
     "2022_hebei-kejiting_csvcell.txt": 191,  # the source's 总计 row breaks its identities: 8 cells flagged
     "2022_putian-shenjiju_page.txt": 200,  # merged repeats

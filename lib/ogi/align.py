@@ -48,6 +48,7 @@ class Cell:
     raw: str
     locator: str
     note: str | None = None
+    method: str = "printed"  # printed, recovered (collapsed digits), placed (short or torn rows), settled (ingest)
 
 
 @dataclass
@@ -279,8 +280,6 @@ def collapsible(run: Run, n: int) -> list[str] | None:
         pieces.extend(parts)
     if len(pieces) >= n or sum(len(p.lstrip("+-")) for p in pieces) < n:
         return None
-    if not all(_DIGITS.match(p) for p in pieces):  # signed pieces: only a sign-aware search could cut them
-        return None
     return pieces
 
 
@@ -313,14 +312,14 @@ def _recovered_cells(table, row, columns, run: Run, pieces, values, alternatives
             cands = sorted({a[i] for a in alternatives})
             shown = ", ".join(str(c) for c in cands[:12]) + (" …" if len(cands) > 12 else "")
             note = f"collapsed digits {raw!r}: {reason}" + (f"; candidates {shown}" if cands else "")
-            out.append(Cell(table, row, col, None, "unreadable", raw, toks[0].locator, note))
+            out.append(Cell(table, row, col, None, "unreadable", raw, toks[0].locator, note, "recovered"))
         else:
             loc = toks[0].locator
             if spans:
                 p, d0, d1 = spans[i]
                 loc = f"{toks[p].locator} digits {d0}-{d1}"
             note = f"recovered from collapsed digits {raw!r}" + (f" ({reason})" if reason else "")
-            out.append(Cell(table, row, col, float(v), "value", raw, loc, note))
+            out.append(Cell(table, row, col, float(v), "value", raw, loc, note, "recovered"))
     return out
 
 
@@ -343,6 +342,7 @@ _MODEL_NOTE = {
     "merged": "consecutive identical lines merged in the source: each printed value stands for one or more cells",
     "dropped": "empty cells left out by the source: the printed values keep their order",
     "lost": "cells missing from the source's row: the printed values keep their order",
+    "spaced": "collapsed digits with a space where an empty cell was",
 }
 
 
@@ -356,6 +356,24 @@ def short_row(row: str, run: Run, n: int, blocks: tuple[int, ...], merged: bool)
         return None
     values = [p.value if p.flag == "value" else placement.BLANK for p in parsed]
     model = "merged" if merged else ("lost" if all(t.cell >= 0 for t in toks) else "dropped")
+    pieces = [t.text for t in toks]
+    gaps = len(pieces) - 1
+    if model == "dropped" and gaps and all(_DIGITS.match(p) for p in pieces) and any(len(p) > 1 and p[0] == "0" for p in pieces):
+        # "0 00000": a run with a leading zero is several collapsed cells, not one number; with
+        # one cell fewer than the row per space, each space is where an empty cell was
+        if sum(len(p) for p in pieces) + gaps == n:
+            cands = []
+            for cut in collapsed.splits(pieces, n - gaps):
+                spans = collapsed.digit_spans(pieces, cut)
+                cand = []
+                for i, v in enumerate(cut):
+                    if i and spans[i][0] != spans[i - 1][0]:
+                        cand.append(placement.BLANK)
+                    cand.append(v)
+                cands.append(tuple(cand))
+            fitting = [c for c in cands if placement.holds(c, blocks)] if blocks else cands
+            u = collapsed.Unknown(row, [], n, None, fitting or cands, preset=True)
+            return Short(row, run, toks, "spaced", u, {})
     index_of: dict[tuple, tuple[int, ...]] = {}
     for idx in placement.placements(list(range(len(values))), n, model):
         cand = tuple(v if isinstance(v, placement._Mark) else values[v] for v in idx)
@@ -392,14 +410,14 @@ def _placed_cells(table: str, cols, short: Short, values, alternatives, reason) 
         raw = tok.raw if tok else ""
         if v is None:  # the placements disagree
             shown = ", ".join(sorted({_shown(a[i]) for a in alternatives}))
-            out.append(Cell(table, short.row, col, None, "unreadable", " ".join(t.raw for t in short.tokens), loc, f"{how}; {reason or 'several placements'}; candidates {shown}"))
+            out.append(Cell(table, short.row, col, None, "unreadable", " ".join(t.raw for t in short.tokens), loc, f"{how}; {reason or 'several placements'}; candidates {shown}", "placed"))
         elif v is placement.MISSING:
-            out.append(Cell(table, short.row, col, None, "unreadable", "", loc, f"{how}; this cell is not printed"))
+            out.append(Cell(table, short.row, col, None, "unreadable", "", loc, f"{how}; this cell is not printed", "placed"))
         elif v is placement.BLANK:
-            out.append(Cell(table, short.row, col, None, "blank" if not tok else parse_value(tok.raw).flag, raw, loc, f"{how}; placed as empty"))
+            out.append(Cell(table, short.row, col, None, "blank" if not tok else parse_value(tok.raw).flag, raw, loc, f"{how}; placed as empty", "placed"))
         else:
             note = f"{how}; placed" + (f" ({reason})" if reason else "")
-            out.append(Cell(table, short.row, col, float(v), "value", raw, loc, note))
+            out.append(Cell(table, short.row, col, float(v), "value", raw, loc, note, "placed"))
     return out
 
 
@@ -427,7 +445,7 @@ def label_only_rows(runs: list[Run], rows, matches, expected: set[str]) -> list[
 
 def _blank_row(table: str, row: str, cols, run: Run) -> list[Cell]:
     loc = f"{run.tokens[0].locator} (label only, before this)" if run.tokens else ""
-    return [Cell(table, row, c, None, "blank", "", loc, "row label printed with no values: empty cells") for c in cols]
+    return [Cell(table, row, c, None, "blank", "", loc, "row label printed with no values: empty cells", "placed") for c in cols]
 
 
 def torn_rows(runs: list[Run], rows, matches, expected: list[str], n: int):
@@ -531,14 +549,20 @@ def align_requests(tokens, lo, hi, result: Alignment) -> None:
     cols = templates.REQUEST_COLUMNS
     n = len(cols)
     expected = templates.request_rows("v2019" if single_other else "v2021", single_other)
+    placed_by_order: set[int] = set()
     if matches:
+        before = {id(r) for r, _, _ in matches}
         matches = torn_rows(runs, templates.REQUEST_ROWS, matches, list(expected), n)
+        placed_by_order = {id(r) for r, _, _ in matches if id(r) not in before}
     _note_unmatched("requests", runs, matches, result)
     known: dict[tuple[str, str, str], float] = {}
     pending: list = []
     for run, k, label_note in matches:
         row = templates.REQUEST_ROWS[k].key
         cells, item = _read_row("requests", row, cols, run, label_note, (n,), result.repeats_merged)
+        if id(run) in placed_by_order:
+            for c in cells:
+                c.method = "placed"
         if item is not None:
             pending.append(item)
         result.cells.extend(cells)
@@ -576,7 +600,13 @@ def _read_row(table, row, cols, run: Run, label_note, blocks, merged: bool):
     if toks is not None:
         return _cells_from_tokens(table, row, cols, toks, label_note), None
     if not merged and (pieces := collapsible(run, n)) is not None:
-        return [], ("collapsed", row, run, collapsed.Unknown(row, pieces, n, blocks))
+        if all(_DIGITS.match(p) for p in pieces):
+            return [], ("collapsed", row, run, collapsed.Unknown(row, pieces, n, blocks))
+        signed = tuple(i for i, c in enumerate(cols) if c in templates.SIGNED_COLUMNS)
+        if signed:  # "0+34636": a sign starts the 本年增/减 cell, the only signed column
+            u = collapsed.Unknown(row, pieces, n, None, collapsed.signed_splits(pieces, n, signed), preset=True)
+            return [], ("collapsed", row, run, u)
+        return _unreadable(table, row, cols, run, f"a signed number in a row without a signed column: {' '.join(pieces)!r}"), None
     short = short_row(row, run, n, blocks, merged)
     if short is not None:
         return [], ("short", row, run, short)

@@ -51,6 +51,27 @@ def splits(pieces: Sequence[str], n: int) -> Iterator[tuple[int, ...]]:
                 yield head + tail
 
 
+def signed_splits(pieces: Sequence[str], n: int, signed_at: Sequence[int]) -> list[tuple[int, ...]]:
+    """Cuts of digit runs some of which start with a sign ('+34636'): the signed number begins the
+    piece and must land in a signed column (its index in `signed_at`); '-' makes it negative."""
+    digits = [p.lstrip("+-") for p in pieces]
+    out = []
+    for values in splits(digits, n):
+        spans = digit_spans(digits, values)
+        cand = list(values)
+        ok = True
+        for i, (p, d0, _) in enumerate(spans):
+            sign = pieces[p][:1] if d0 == 1 and pieces[p][:1] in "+-" else ""
+            if sign and i not in signed_at:
+                ok = False
+                break
+            if sign == "-":
+                cand[i] = -cand[i]
+        if ok:
+            out.append(tuple(cand))
+    return out
+
+
 def sum_splits(pieces: Sequence[str], blocks: Sequence[int]) -> Iterator[tuple[int, ...]]:
     """Cuts of the digit runs into consecutive blocks whose last number is the sum of the others
     (a row's 总计, an appeals block's 总计). Each block's total is read first and its parts are

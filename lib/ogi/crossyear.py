@@ -189,7 +189,7 @@ def settle_active_across_years(reports: pd.DataFrame, cells: pd.DataFrame) -> tu
     if cells.empty or reports.empty:
         return cells, {}
     flagged = cells[(cells["flag"] == "unreadable") & (cells["table"] == "active")]
-    waiting = set(flagged.loc[flagged["note"].str.startswith("collapsed digits", na=False), "report_id"])
+    waiting = set(flagged.loc[flagged["method"] == "recovered", "report_id"])
     if not waiting:
         return cells, {}
     by_year: dict[tuple[str, str, int], list[str]] = {}  # (agency, format, year) → reports
@@ -210,8 +210,8 @@ def settle_active_across_years(reports: pd.DataFrame, cells: pd.DataFrame) -> tu
     for c in act.itertuples(index=False):
         if c.flag == "value":
             known[(c.report_id, c.row, c.column)] = float(c.value)
-        elif c.flag == "unreadable" and c.note and c.note.startswith("collapsed digits"):
-            pending[(c.report_id, c.row)] = c.raw
+        elif c.flag == "unreadable" and c.method == "recovered" and all(p.isdigit() for p in c.raw.split()):
+            pending[(c.report_id, c.row)] = c.raw  # unsigned digit runs: the ones a stock or a reprint settles
 
     def printed(key: tuple[str, str, int], row: str, skip: str | None = None) -> list[tuple[tuple, str]]:
         """The row's numbers in every report of that agency, format and year that prints them all."""
@@ -252,6 +252,8 @@ def settle_active_across_years(reports: pd.DataFrame, cells: pd.DataFrame) -> tu
     cells = cells.copy()
     if isinstance(cells["flag"].dtype, pd.CategoricalDtype) and "value" not in cells["flag"].cat.categories:
         cells["flag"] = cells["flag"].cat.add_categories(["value"])
+    if isinstance(cells["method"].dtype, pd.CategoricalDtype) and "settled" not in cells["method"].cat.categories:
+        cells["method"] = cells["method"].cat.add_categories(["settled"])
     counts: dict[str, int] = {}
     for (rid, row), (values, by) in settled.items():
         cols = templates.ACTIVE_COLUMNS[where[rid][1]][row]
@@ -259,6 +261,7 @@ def settle_active_across_years(reports: pd.DataFrame, cells: pd.DataFrame) -> tu
             m = (cells["report_id"] == rid) & (cells["table"] == "active") & (cells["row"] == row) & (cells["column"] == col)
             cells.loc[m, "value"] = v
             cells.loc[m, "flag"] = "value"
+            cells.loc[m, "method"] = "settled"
             cells.loc[m, "note"] = f"recovered from collapsed digits {cells.loc[m, 'raw'].iloc[0]!r}, settled across reports by {by}"
         counts[rid] = counts.get(rid, 0) + len(cols)
     return cells, counts

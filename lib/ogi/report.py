@@ -33,12 +33,12 @@ REPORT_COLUMNS = [
     "report_id", "source_path", "source_url", "input_kind", "status", "message",
     "agency", "year", "format", "script",
 ]  # fmt: skip
-CELL_COLUMNS = ["report_id", "table", "row", "column", "value", "flag", "raw", "locator", "note"]
+CELL_COLUMNS = ["report_id", "table", "row", "column", "value", "flag", "raw", "locator", "note", "method"]
 CHECK_COLUMNS = ["report_id", *checks.CHECK_COLUMNS]
 TABLES = ("active", "requests", "appeals")
 
 
-KEY_COLUMNS = ("report_id", "table", "row", "column", "flag")
+KEY_COLUMNS = ("report_id", "table", "row", "column", "flag", "method")
 
 
 def cells_frame(rows: list[tuple]) -> pd.DataFrame:
@@ -137,8 +137,8 @@ class Report:
         # cell and check rows hold only str, float and None (build_report makes them): a NaN test
         # on the numbers is all they need, and a report has some 1,800 of these values
         cells = [
-            {"table": t, "row": r, "column": c, "value": None if v != v else v, "flag": f, "raw": raw, "locator": loc, "note": note}
-            for _, t, r, c, v, f, raw, loc, note in self.cell_rows
+            {"table": t, "row": r, "column": c, "value": None if v != v else v, "flag": f, "raw": raw, "locator": loc, "note": note, "method": how}
+            for _, t, r, c, v, f, raw, loc, note, how in self.cell_rows
         ]  # fmt: skip
         chk = [
             {"check": k, "scope": sc, "expected": None if e != e else e, "observed": None if o != o else o, "status": st}
@@ -339,7 +339,7 @@ def build_report(tokens, plain: str, meta: dict, encoding: str | None = None, re
 
     cells = sorted(result.cells, key=lambda c: TABLES.index(c.table))  # stable: rows stay in table order
     rid = meta["report_id"]
-    cell_rows = [(rid, c.table, c.row, c.column, c.value, c.flag, c.raw, c.locator, c.note) for c in cells]
+    cell_rows = [(rid, c.table, c.row, c.column, c.value, c.flag, c.raw, c.locator, c.note, c.method) for c in cells]
     req_rows = templates.request_rows(meta["format"] if meta["format"] in ("v2019", "v2021") else "v2021", single_other)
     if result.found.get("requests"):
         result.missing["requests"] = [r for r in req_rows if r not in result.found_rows.get("requests", [])]
@@ -370,7 +370,7 @@ def build_report(tokens, plain: str, meta: dict, encoding: str | None = None, re
     for c in cells:
         if c.flag == "unreadable":
             unreadable[c.table] = unreadable.get(c.table, 0) + 1
-        elif c.note and c.note.startswith("recovered from collapsed"):
+        elif c.method == "recovered":
             recovered += 1
     if unreadable:
         notes.append("unreadable cells: " + ", ".join(f"{k} {v}" for k, v in unreadable.items()))

@@ -50,6 +50,7 @@ ACTIVE_COLUMNS = {
         "procurement": ("projects", "amount"),
     },
 }
+SIGNED_COLUMNS = ("change",)  # v2019 本年增/减: the one column printed with a sign (+72, -6)
 COLUMN_LABELS = {
     "issued": "本年制发件数",
     "repealed": "本年废止件数",
