@@ -338,7 +338,8 @@ def assemble(raw_dir: Path, files: list[Path], results: dict, manifest: dict):
         meta["source_path"] = rel
         prov = manifest.get(rel, {})
         meta["source_url"] = meta.get("source_url") or prov.get("source_url")
-        meta["agency"] = fuller_agency(meta.get("agency"), manifest_agency(prov.get("agency")))
+        # the manifest names the body: it wins over whatever the text printed (a fragment of prose, a typo)
+        meta["agency"] = manifest_agency(prov.get("agency")) or meta.get("agency")
         if meta.get("year") is None and prov.get("year"):
             meta["year"] = prov["year"]
         rid = meta["report_id"]
