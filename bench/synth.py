@@ -6,7 +6,12 @@ Layouts, after the real reports they imitate:
   cells      — the 桃江 2020 excerpt style (one cell per line, `|` lines between cells)
   collapsed  — the 平潭 page text (one line, every separator lost)
   html       — a Word-exported HTML table with the official rowspans/colspans
-Each document comes with its truth, so the benchmark also measures accuracy.
+  merged     — the 莆田 page text (one cell per line, consecutive identical lines merged by the crawler)
+  dropped    — one cell per line with the empty cells left out (zeros printed as empty cells)
+  markdown   — the 沭阳县 conversion (one small table per requests row under generic headers, the
+               appeals table as three header-over-values blocks), with two rows torn from their labels
+  csv        — a scraper CSV: the collapsed text as the 内容 cell of its row, the title in 标题
+Each document comes with its truth, so the benchmark also measures accuracy (None: an empty cell).
 """
 
 from __future__ import annotations
@@ -74,7 +79,13 @@ def _fmt(v) -> str:
     return str(int(v)) if float(v).is_integer() else f"{v:.2f}"
 
 
-def truth(nums: dict) -> dict[tuple[str, str, str], float]:
+def truth(nums: dict, blanks_for_zeros: bool = False) -> dict[tuple[str, str, str], float | None]:
+    """Every cell's number; with blanks_for_zeros (the dropped layout) a 0 is an empty cell (None)."""
+    out = _truth(nums)
+    return {k: (None if blanks_for_zeros and v == 0 else v) for k, v in out.items()}
+
+
+def _truth(nums: dict) -> dict[tuple[str, str, str], float]:
     out = {}
     for row, vals in nums["active"].items():
         for col, v in zip(ACTIVE_V2021[row], vals):
@@ -113,6 +124,24 @@ def render(layout: str, nums: dict, agency: str, year: int, rng: random.Random) 
     head = f"{agency}{year}年政府信息公开工作年度报告\n" + PROSE.format(year=year, agency=agency, n=rng.randint(100, 9000))
     if layout == "html":
         return _html(nums, head, agency, year)
+    if layout == "merged":
+        lines = [x for labels, values in _rows(nums) for x in labels + values]
+        merged = [x for i, x in enumerate(lines) if i == 0 or x != lines[i - 1]]
+        return head + "\n".join(merged) + "\n" + AFTER
+    if layout == "dropped":
+        lines = [x for labels, values in _rows(nums) for x in labels + [v for v in values if v != "0"]]
+        return head + "\n".join(lines) + "\n" + AFTER
+    if layout == "markdown":
+        return head + _markdown(nums, rng) + AFTER
+    if layout == "csv":
+        import csv
+        import io
+
+        buf = io.StringIO()
+        w = csv.writer(buf)
+        w.writerow(["标题", "时间", "内容", "访问地址"])
+        w.writerow([f"{agency}{year}年政府信息公开工作年度报...", f"{year + 1}-01-20", render("collapsed", nums, agency, year, rng), "https://example.gov.cn/nb.html"])
+        return buf.getvalue()
     lines = []
     for labels, values in _rows(nums):
         if layout == "pipe":
@@ -126,6 +155,27 @@ def render(layout: str, nums: dict, agency: str, year: int, rng: random.Random) 
     if layout == "pipe":  # the 临汾 page: traditional script, a mis-decoded character before a number
         text = _to_traditional(text).replace(" | 0 |", " | ? 0 |", 1)
     return text
+
+
+def _markdown(nums: dict, rng: random.Random) -> str:
+    """The 沭阳县 markdown: active rows as pipe rows, one table per requests row under generic
+    headers, appeals as three blocks; two requests rows lose their labels (a torn conversion)."""
+    out = ["二、主动公开政府信息情况"]
+    for head, rows in BLOCKS:
+        out += [head, "| 信息内容 | " + " | ".join(BLOCK_HEADERS[head]) + " |", "|" + "---|" * (1 + len(BLOCK_HEADERS[head]))]
+        out += ["| " + ACTIVE_LABELS[r] + " | " + " | ".join(_fmt(v) for v in nums["active"][r]) + " |" for r in rows]
+        out.append("")
+    out += ["三、收到和处理政府信息公开申请情况", "（本列数据的勾稽关系为：第一项加第二项之和，等于第三项加第四项之和）"]
+    torn = set(rng.sample(["granted", "withheld_law", "unavailable_unclear", "declined_repeat"], 2))
+    for r in REQ_ROWS:
+        label = "" if r in torn else LABELS[r].replace("1.", "1. ").replace("2.", "2. ")
+        out += ["| 类别 | 数据1 | 数据2 | 数据3 | 数据4 | 数据5 | 数据6 | 总计 |", "|---|---|---|---|---|---|---|---|"]
+        out += [f"| {label} | " + " | ".join(_fmt(v) for v in nums["requests"][r]) + " |", ""]
+    out += ["四、政府信息公开行政复议、行政诉讼情况"]
+    for name, r in zip(["行政复议", "未经复议直接起诉", "复议后起诉"], templates.APPEAL_ROWS):
+        out += [name, "| 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 |", "|---|---|---|---|---|"]
+        out += ["| " + " | ".join(_fmt(v) for v in nums["appeals"][r]) + " |", ""]
+    return "\n".join(out) + "\n"
 
 
 def _to_traditional(text: str) -> str:

@@ -309,7 +309,7 @@ def _recovered_cells(table, row, columns, run: Run, pieces, values, alternatives
     for i, col in enumerate(columns):
         v = values[i]
         if v is None:
-            cands = sorted({a[i] for a in alternatives})
+            cands = sorted({a[i] for a in alternatives if len(a) > i})
             shown = ", ".join(str(c) for c in cands[:12]) + (" …" if len(cands) > 12 else "")
             note = f"collapsed digits {raw!r}: {reason}" + (f"; candidates {shown}" if cands else "")
             out.append(Cell(table, row, col, None, "unreadable", raw, toks[0].locator, note, "recovered"))
@@ -694,7 +694,7 @@ def align_appeals(tokens, lo, hi, result: Alignment) -> None:
             cell.row, cell.column = cell.column.split("|")
         result.cells.extend(cells)
         return
-    pieces = collapsible(chosen, n)
+    pieces = None if result.repeats_merged else collapsible(chosen, n)
     if pieces is None:
         short = short_row("appeals", chosen, n, (len(cols),) * len(rows), result.repeats_merged)
         if short is None:

@@ -9,16 +9,15 @@ from . import __version__, paths
 
 
 def cmd_parse(args) -> int:
-    from .report import read_report
+    from .report import read_reports
 
-    for f in args.files:
-        report = read_report(f)
+    for report in (r for f in args.files for r in read_reports(f)):  # a scraper CSV holds one report per row
         if args.json:
             print(report.to_json(), flush=True)
-        else:
-            m = report.meta
-            print(f"{f}: {m['status']} · {m['format']} · {m['agency']} · {m['year']} · {len(report.cells)} cells"
-                  + (f" · {m['message']}" if m["message"] else ""))
+            continue
+        m = report.meta
+        print(f"{m['source_path']}: {m['status']} · {m['format']} · {m['agency']} · {m['year']} · {len(report.cell_rows)} cells"
+              + (f" · {m['message']}" if m["message"] else ""))
     return 0
 
 

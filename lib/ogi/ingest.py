@@ -28,7 +28,7 @@ import pandas as pd
 
 from . import crossyear, paths
 from .normalize import to_simplified
-from .report import CELL_COLUMNS, REPORT_COLUMNS, cells_from_columns, checks_frame, read_report, status_for
+from .report import CELL_COLUMNS, REPORT_COLUMNS, cells_from_columns, checks_frame, read_reports, status_for
 from .cache import ResultCache
 from .store import CATEGORICAL, TABLE_FILES
 
@@ -138,18 +138,19 @@ def _alarm(signum, frame):
     raise _Timeout()
 
 
-def read_one(path: str, timeout: float) -> tuple[dict, list[list] | None, list]:
-    """Worker: read one file under a time limit. Returns plain data (picklable)."""
+def read_one(path: str, timeout: float) -> list[tuple[dict, list[list] | None, list]]:
+    """Worker: read one file under a time limit: (meta, cell columns, check rows) per report the
+    file holds (one, or one per row of a scraper CSV). Plain data (picklable)."""
     # the alarm works only in a process's main thread (not in a Dask worker's task threads)
     use_alarm = timeout and hasattr(signal, "SIGALRM") and threading.current_thread() is threading.main_thread()
     if use_alarm:
         old = signal.signal(signal.SIGALRM, _alarm)
         signal.setitimer(signal.ITIMER_REAL, timeout)
     try:
-        report = read_report(path)
         # columns, not rows: the parent appends them per column, far faster than transposing later
-        cells = [list(c) for c in zip(*report.cell_rows)] if report.cell_rows else None
-        return report.meta, cells, report.check_rows
+        return [
+            (r.meta, [list(c) for c in zip(*r.cell_rows)] if r.cell_rows else None, r.check_rows) for r in read_reports(path)
+        ]
     except _Timeout:
         data = Path(path).read_bytes()
         meta = dict.fromkeys(REPORT_COLUMNS)
@@ -158,21 +159,21 @@ def read_one(path: str, timeout: float) -> tuple[dict, list[list] | None, list]:
             status="failed",
             message=f"{TIME_LIMIT} ({timeout:g} s per file)",
         )
-        return meta, None, []
+        return [(meta, None, [])]
     finally:
         if use_alarm:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, old)
 
 
-def _failed(path: Path, why: str) -> tuple[dict, list[list] | None, list]:
+def _failed(path: Path, why: str) -> list[tuple[dict, list[list] | None, list]]:
     try:
         rid = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
     except OSError:
         rid = hashlib.sha256(str(path).encode()).hexdigest()[:16]
     meta = dict.fromkeys(REPORT_COLUMNS)
     meta.update(report_id=rid, status="failed", message=why)
-    return meta, None, []
+    return [(meta, None, [])]
 
 
 def _show_progress() -> bool:
@@ -304,7 +305,9 @@ def ingest(
     n_cached = len(files) - len(todo)
 
     def store(pairs: list[tuple[Path, tuple]]) -> None:
-        cache.put_many((hashes[p], res) for p, res in pairs if p in hashes and not (res[0].get("message") or "").startswith(TIME_LIMIT))
+        cache.put_many(
+            (hashes[p], res) for p, res in pairs if p in hashes and not any((r[0].get("message") or "").startswith(TIME_LIMIT) for r in res)
+        )
 
     try:
         if todo and dask_address:
@@ -331,11 +334,11 @@ def assemble(raw_dir: Path, files: list[Path], results: dict, manifest: dict):
     cell_columns: list[list] = [[] for _ in CELL_COLUMNS]
     first_path: dict[str, str] = {}
     duplicates: list[tuple[str, str]] = []
-    for p in files:
-        meta, cells, checks = results[p]
+    for p, (meta, cells, checks) in ((p, r) for p in files for r in results[p]):
         meta = dict(meta)
         rel = p.relative_to(raw_dir).as_posix()
-        meta["source_path"] = rel
+        row = (meta.get("source_path") or "").partition("#row=")[2]
+        meta["source_path"] = f"{rel}#row={row}" if row else rel
         prov = manifest.get(rel, {})
         meta["source_url"] = meta.get("source_url") or prov.get("source_url")
         # the manifest names the body: it wins over whatever the text printed (a fragment of prose, a typo)
@@ -344,9 +347,9 @@ def assemble(raw_dir: Path, files: list[Path], results: dict, manifest: dict):
             meta["year"] = prov["year"]
         rid = meta["report_id"]
         if rid in first_path:
-            duplicates.append((first_path[rid], rel))
+            duplicates.append((first_path[rid], meta["source_path"]))
             continue
-        first_path[rid] = rel
+        first_path[rid] = meta["source_path"]
         rows.append(meta)
         if cells:
             for column, values in zip(cell_columns, cells):

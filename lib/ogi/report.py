@@ -159,7 +159,7 @@ _SITE = re.compile(r"([^\s，。,:：;；、|《》\"“”()（）\d?]{2,30}?)�
 _SITE_LEAD = re.compile(r"^.*(?:可在|可以在|可登录|登录|访问|查阅|通过|见)")
 _PERIOD = re.compile(r"统计(?:期限|时限|时间|区间|范围)[^。]{0,15}?((?:19|20)\d\d)\s*年\s*(?:1|01)\s*月\s*(?:1|01)\s*日")
 _LEADING_JUNK = re.compile(r"^(?:标题|关于|印发|发布|公布|公开|现将|现予|现|特|予以)+")
-_BAD_AGENCY = {"政府", "本机关", "本单位", "我局", "我区", "我市", "我县", "度", "本年度", "年度"}
+_BAD_AGENCY = {"政府", "本机关", "本单位", "我局", "我区", "我市", "我县", "我厅", "我委", "我办", "本厅", "度", "本年度", "年度"}
 
 _NEW_FORMAT = re.compile(r"国务院令第\s*711\s*号|收到和处理政府信息公开申请|本年新收政府信息公开申请数量|2021〕\s*30\s*号|〔2019〕\s*60\s*号")
 _OLD_FORMAT = re.compile(
@@ -236,10 +236,7 @@ def _empty_report(meta: dict) -> Report:
 def read_report(path: str | Path, *, root: str | Path | None = None, source_url: str | None = None) -> Report:
     """Read one report file into metadata, cells and checks. Never raises for bad input."""
     path = Path(path)
-    try:
-        source_path = str(path.resolve().relative_to(Path(root).resolve())) if root else str(path)
-    except ValueError:
-        source_path = str(path)
+    source_path = _relative(path, root)
     meta = dict.fromkeys(REPORT_COLUMNS)
     meta.update(source_path=source_path, source_url=source_url, status="failed")
     try:
@@ -248,6 +245,53 @@ def read_report(path: str | Path, *, root: str | Path | None = None, source_url:
         meta.update(report_id=_report_id(str(path).encode()), message=f"cannot read file: {e.strerror or e}")
         return _empty_report(meta)
     return read_bytes(data, meta)
+
+
+def read_reports(path: str | Path, *, root: str | Path | None = None, source_url: str | None = None) -> list[Report]:
+    """Every report a file holds: one, or one per row of a scraper CSV whose text column holds
+    reports (`source_path` then names the row: `file.csv#row=3`). Never raises for bad input."""
+    path = Path(path)
+    if path.suffix.lower() != ".csv":
+        return [read_report(path, root=root, source_url=source_url)]
+    try:
+        data = path.read_bytes()
+        text = None if looks_binary(data) else decode(data)[0]
+    except (OSError, DecodeError):
+        return [read_report(path, root=root, source_url=source_url)]  # says why, as for any file
+    from .extract.csvrows import report_rows, title_hints
+
+    source_path = _relative(path, root)
+    rows = report_rows(text) if text is not None else None
+    if rows is None:
+        meta = dict.fromkeys(REPORT_COLUMNS)
+        meta.update(report_id=_report_id(data), source_path=source_path, source_url=source_url, input_kind="csv",
+                    status="not_a_report", message="a CSV without a column of report texts")  # fmt: skip
+        return [Report(meta)]
+    out = []
+    for row in rows:
+        meta = dict.fromkeys(REPORT_COLUMNS)
+        meta.update(source_path=f"{source_path}#row={row.number}", source_url=row.url or source_url)
+        if not row.text.strip():
+            meta.update(report_id=_report_id(data + f"#row={row.number}".encode()), input_kind="csv", status="not_a_report",
+                        message=f"row {row.number} of the CSV has no report text" + (f" ({row.title})" if row.title else ""))  # fmt: skip
+            out.append(Report(meta))
+            continue
+        rep = read_bytes(row.text.encode("utf-8"), meta)
+        agency, year = title_hints(row.title)
+        rep.meta["input_kind"] = "csv"
+        if agency and rep.meta["status"] != "failed":  # the title column names the body, not the prose
+            rep.meta["agency"] = to_simplified(agency)
+        if rep.meta.get("year") is None:
+            rep.meta["year"] = year
+        out.append(rep)
+    return out
+
+
+def _relative(path: Path, root) -> str:
+    try:
+        return str(path.resolve().relative_to(Path(root).resolve())) if root else str(path)
+    except ValueError:
+        return str(path)
 
 
 def read_bytes(data: bytes, meta: dict | None = None, name: str = "") -> Report:

@@ -1,0 +1,36 @@
+"""Scraper CSVs (河北省科学技术厅: one report per row in the 内容 column) read as one report per row."""
+
+from __future__ import annotations
+
+from conftest import RAW
+
+from ogi.report import read_report, read_reports
+
+CSV = RAW / "2015-2023_hebei-kejiting_csv.csv"
+
+
+def test_every_row_is_a_report_with_its_provenance():
+    reps = read_reports(CSV)
+    assert len(reps) == 11
+    assert [r.meta["source_path"].rpartition("#")[2] for r in reps] == [f"row={i}" for i in range(1, 12)]
+    years = [r.meta["year"] for r in reps]
+    assert years == [2023, None, None, 2022, 2021, 2020, 2019, 2018, 2017, 2016, 2015]
+    assert [r.meta["status"] for r in reps[:3]] == ["ok", "not_a_report", "not_a_report"]  # two 报表 rows carry no text
+    assert "no report text" in reps[1].meta["message"]
+    assert {r.meta["agency"] for r in reps[:9] if r.meta["status"] != "not_a_report"} == {"河北省科学技术厅"}  # from the title column
+    assert {r.meta["input_kind"] for r in reps} == {"csv"}
+    assert reps[0].meta["source_url"].startswith("https://kjt.hebei.gov.cn/")
+    assert len({r.meta["report_id"] for r in reps}) == 11
+
+
+def test_a_row_reads_like_the_same_cell_saved_as_text():
+    row = read_reports(CSV)[4]  # data row 5: the 2021 report
+    cell = read_report(RAW / "2021_hebei-kejiting_csvcell.txt")
+    strip = lambda rows: [r[1:] for r in rows]  # noqa: E731 — without report_id
+    assert strip(row.cell_rows) == strip(cell.cell_rows)
+    assert row.meta["format"] == "v2021" and row.meta["status"] == cell.meta["status"] == "ok"
+
+
+def test_a_csv_without_report_texts_is_not_a_report():
+    [rep] = read_reports(RAW / "SOURCES.csv")  # provenance rows: long cells, but no report in any
+    assert rep.meta["status"] == "not_a_report" and rep.meta["input_kind"] == "csv"
