@@ -1,6 +1,6 @@
 """One damaged cell stays local: on real pipe and HTML reports, a cell made unreadable (a letter
-among its digits, `?`), emptied, marked n/a or written in full-width digits changes no other cell
-and never becomes a wrong number."""
+among its digits, `?`, two numbers in one cell), emptied, marked n/a or written in full-width
+digits changes no other cell and never becomes a wrong number."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ DAMAGES = {
     "fullwidth": (None, lambda s: s.translate(FULLWIDTH)),
     "empty": ("blank", lambda s: ""),
     "dash": ("not_applicable", lambda s: "—"),
+    "two_numbers": ("unreadable", lambda s: s + " 5"),  # "3 5": two values in one cell
 }
 
 

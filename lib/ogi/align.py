@@ -62,6 +62,7 @@ class Alignment:
     problems: list[str] = field(default_factory=list)
     requests_end: int | None = None  # token index just after the last requests row found
     repeats_merged: bool = False  # layout fact from the extractor: consecutive identical lines merged
+    collapses: bool = False  # the text shows runs of collapsed digits (see collapse_evidence)
 
 
 # ------------------------------------------------------------------------------------ regions
@@ -496,7 +497,7 @@ def align_active(tokens, lo, hi, fmt_hint, result: Alignment) -> None:
         row = templates.ACTIVE_ROWS[k].key
         if row not in layout:
             continue
-        cells, item = _read_row("active", row, layout[row], run, label_note, (), result.repeats_merged)
+        cells, item = _read_row("active", row, layout[row], run, label_note, (), result.repeats_merged, result.collapses)
         result.cells.extend(cells)
         if item is not None:
             pending.append(item)
@@ -559,7 +560,7 @@ def align_requests(tokens, lo, hi, result: Alignment) -> None:
     pending: list = []
     for run, k, label_note in matches:
         row = templates.REQUEST_ROWS[k].key
-        cells, item = _read_row("requests", row, cols, run, label_note, (n,), result.repeats_merged)
+        cells, item = _read_row("requests", row, cols, run, label_note, (n,), result.repeats_merged, result.collapses)
         if id(run) in placed_by_order:
             for c in cells:
                 c.method = "placed"
@@ -593,13 +594,13 @@ def _learn(known: dict, cells: list[Cell]) -> None:
             known[(c.table, c.row, c.column)] = 0.0
 
 
-def _read_row(table, row, cols, run: Run, label_note, blocks, merged: bool):
+def _read_row(table, row, cols, run: Run, label_note, blocks, merged: bool, collapses: bool = True):
     """(cells read now, pending item or None): printed cells, a collapsed run, or a short row."""
     n = len(cols)
     toks, why = fit(run, n)
     if toks is not None:
         return _cells_from_tokens(table, row, cols, toks, label_note), None
-    if not merged and (pieces := collapsible(run, n)) is not None:
+    if not merged and collapses and (pieces := collapsible(run, n)) is not None:
         if all(_DIGITS.match(p) for p in pieces):
             return [], ("collapsed", row, run, collapsed.Unknown(row, pieces, n, blocks))
         signed = tuple(i for i, c in enumerate(cols) if c in templates.SIGNED_COLUMNS)
@@ -631,9 +632,14 @@ def _solve_pending(table, cols, pending, identities, known, result, solve_jointl
             if not any(c[1] in assignment for c in cells):
                 continue
             vals = [val(c) for c in cells]
+            k = len(ident.expected)
             if any(v is None for v in vals):
-                continue  # a missing, lost or unreadable cell: this identity cannot decide
-            if abs(sum(vals[: len(ident.expected)]) - sum(vals[len(ident.expected) :])) > 1e-6:
+                # counts are never negative: parts already larger than a known total cannot add up
+                exp = vals[:k]
+                if table == "requests" and all(v is not None for v in exp) and sum(v for v in vals[k:] if v is not None) > sum(exp) + 1e-6:
+                    return False
+                continue  # a missing, lost, unreadable or not yet assigned cell: no equality to test
+            if abs(sum(vals[:k]) - sum(vals[k:])) > 1e-6:
                 return False
         return True
 
@@ -658,14 +664,14 @@ def align_appeals(tokens, lo, hi, result: Alignment) -> None:
         if any(w in run.label for w in templates.APPEAL_HEADER_WORDS):
             seen_header = True
         if seen_header and run.has_values:
-            few = len([t for t in run.tokens if t.kind != "blank"]) < 3 and collapsible(run, n) is None
+            few = len([t for t in run.tokens if t.kind != "blank"]) < 3 and not (result.collapses and collapsible(run, n) is not None)
             if few and not result.repeats_merged and not candidates:
                 continue  # a number or two in the prose above the table
             candidates.append(run)
     chosen: Run | None = None
     if candidates:
         first = candidates[0]
-        if len(first.tokens) >= n or collapsible(first, n) is not None:
+        if len(first.tokens) >= n or (result.collapses and collapsible(first, n) is not None):
             chosen = first
         else:
             # blocks printed apart (a header row over each value row): join consecutive runs
@@ -694,7 +700,7 @@ def align_appeals(tokens, lo, hi, result: Alignment) -> None:
             cell.row, cell.column = cell.column.split("|")
         result.cells.extend(cells)
         return
-    pieces = None if result.repeats_merged else collapsible(chosen, n)
+    pieces = collapsible(chosen, n) if result.collapses and not result.repeats_merged else None
     if pieces is None:
         short = short_row("appeals", chosen, n, (len(cols),) * len(rows), result.repeats_merged)
         if short is None:
@@ -722,9 +728,25 @@ def align_appeals(tokens, lo, hi, result: Alignment) -> None:
         result.cells.extend(cells)
 
 
+_COLLAPSED = re.compile(r"^0\d|\d[-+]\d")
+
+
+def collapse_evidence(tokens: list[Token]) -> bool:
+    """True when some value is visibly several cells run together: digits after a leading zero
+    ("0000000" — no number is printed so) or a sign inside digits ("0+34636"). Without such
+    evidence a short row is never cut into digits: "916 11 927" is three numbers, not seven."""
+    if any(t.kind == "value" and _COLLAPSED.search(t.text) for t in tokens):
+        return True
+    # "0+34636" cut by the tokenizer into "0" and "+34636" parts of one source cell
+    return any(
+        b.kind == "value" and a.kind == "value" and b.text[:1] in "+-" and b.locator.split(" part ")[0] == a.locator.split(" part ")[0]
+        for a, b in zip(tokens, tokens[1:])
+    )
+
+
 def align(tokens: list[Token], repeats_merged: bool = False) -> Alignment:
     """Find and read the three tables in a token stream (text tokens already simplified)."""
-    result = Alignment(repeats_merged=repeats_merged)
+    result = Alignment(repeats_merged=repeats_merged, collapses=collapse_evidence(tokens))
     regions = find_regions(tokens)
     lo, hi = regions.get("requests", (0, 0))
     align_requests(tokens, lo, hi, result)

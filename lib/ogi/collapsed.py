@@ -205,25 +205,23 @@ def solve(
     combos = 1
     for u in solvable:
         combos *= len(u.candidates)
-    if consistent is not None and solvable and combos <= MAX_COMBINATIONS:
+    if consistent is not None and solvable:
         keys = [u.key for u in solvable]
-        for combo in itertools.product(*(u.candidates for u in solvable)):
-            assignment = dict(zip(keys, combo))
-            if consistent(assignment):
-                solutions.append(assignment)
-        if not solutions:
+        limit = MAX_PLACED_COMBINATIONS if any(u.preset for u in solvable) else MAX_COMBINATIONS
+        solutions, complete = _search(solvable, consistent) if combos > limit else (_product(solvable, consistent), True)
+        if not complete:
+            for u in solvable:
+                if len(u.candidates) > 1:
+                    reason.setdefault(u.key, f"{combos} joint splits: too many to test against the identities")
+            per_row = {u.key: u.candidates for u in solvable}
+        elif not solutions:
             # the source itself breaks an identity: keep only what each row settles alone
             for u in solvable:
                 reason.setdefault(u.key, "no split satisfies the column identities (the source is inconsistent)")
-            solutions = []
             per_row = {u.key: u.candidates for u in solvable}
         else:
             per_row = {k: sorted({s[k] for s in solutions}, key=_order) for k in keys}
     else:
-        if consistent is not None and combos > MAX_COMBINATIONS:
-            for u in solvable:
-                if len(u.candidates) > 1:
-                    reason.setdefault(u.key, f"{combos} joint splits: too many to test against the identities")
         per_row = {u.key: u.candidates for u in solvable}
     for u in unknowns:
         cands = per_row.get(u.key, [])
@@ -239,6 +237,48 @@ def solve(
         if len(cands) > 1:
             reason.setdefault(u.key, f"{len(cands)} splits satisfy the identities")
     return Outcome(values, alternatives, reason)
+
+
+MAX_NODES = 3000
+MAX_PLACED_COMBINATIONS = 2000  # short rows: more joint placements than this are searched depth-first, within MAX_NODES
+
+
+def _product(unknowns: list[Unknown], consistent) -> list[dict]:
+    keys = [u.key for u in unknowns]
+    out = []
+    for combo in itertools.product(*(u.candidates for u in unknowns)):
+        assignment = dict(zip(keys, combo))
+        if consistent(assignment):
+            out.append(assignment)
+    return out
+
+
+def _search(unknowns: list[Unknown], consistent) -> tuple[list[dict], bool]:
+    """Every joint assignment `consistent` accepts, by depth-first search: `consistent` sees the
+    partial assignment and rejects it as soon as an identity it completes (or bounds) fails, so
+    whole subtrees are cut. (solutions, True), or (partial, False) past MAX_NODES steps."""
+    order = sorted(unknowns, key=lambda u: len(u.candidates))
+    solutions: list[dict] = []
+    assignment: dict = {}
+    budget = [MAX_NODES]
+
+    def go(i: int) -> bool:
+        if i == len(order):
+            solutions.append(dict(assignment))
+            return len(solutions) <= MAX_COMBINATIONS
+        u = order[i]
+        for c in u.candidates:
+            budget[0] -= 1
+            if budget[0] < 0:
+                return False
+            assignment[u.key] = c
+            if consistent(assignment) and not go(i + 1):
+                del assignment[u.key]
+                return False
+            del assignment[u.key]
+        return True
+
+    return solutions, go(0)
 
 
 def _order(candidate: tuple) -> tuple:

@@ -334,7 +334,7 @@ def assemble(raw_dir: Path, files: list[Path], results: dict, manifest: dict):
     cell_columns: list[list] = [[] for _ in CELL_COLUMNS]
     first_path: dict[str, str] = {}
     duplicates: list[tuple[str, str]] = []
-    for p, (meta, cells, checks) in ((p, r) for p in files for r in results[p]):
+    for p, (meta, cells, checks) in ((f, r) for f in files for r in results[f]):  # a CSV holds several
         meta = dict(meta)
         rel = p.relative_to(raw_dir).as_posix()
         row = (meta.get("source_path") or "").partition("#row=")[2]
