@@ -408,14 +408,14 @@ def _placed_cells(table: str, cols, short: Short, values, alternatives, reason) 
         src = srcs.pop() if len(srcs) == 1 else None
         tok = short.tokens[src] if isinstance(src, int) else None
         loc = tok.locator if tok else f"{first.locator} (row of {len(short.tokens)} printed values)"
-        raw = tok.raw if tok else ""
+        raw = tok.raw if tok else " ".join(t.raw for t in short.tokens)  # the row as printed when no one token is the cell
         if v is None:  # the placements disagree
             shown = ", ".join(sorted({_shown(a[i]) for a in alternatives}))
             out.append(Cell(table, short.row, col, None, "unreadable", " ".join(t.raw for t in short.tokens), loc, f"{how}; {reason or 'several placements'}; candidates {shown}", "placed"))
         elif v is placement.MISSING:
             out.append(Cell(table, short.row, col, None, "unreadable", "", loc, f"{how}; this cell is not printed", "placed"))
         elif v is placement.BLANK:
-            out.append(Cell(table, short.row, col, None, "blank" if not tok else parse_value(tok.raw).flag, raw, loc, f"{how}; placed as empty", "placed"))
+            out.append(Cell(table, short.row, col, None, "blank" if not tok else parse_value(tok.raw).flag, raw if tok else "", loc, f"{how}; placed as empty", "placed"))
         else:
             note = f"{how}; placed" + (f" ({reason})" if reason else "")
             out.append(Cell(table, short.row, col, float(v), "value", raw, loc, note, "placed"))
