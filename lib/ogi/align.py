@@ -377,7 +377,7 @@ def short_row(row: str, run: Run, n: int, blocks: tuple[int, ...], merged: bool)
             return Short(row, run, toks, "spaced", u, {})
     index_of: dict[tuple, tuple[int, ...]] = {}
     for idx in placement.placements(list(range(len(values))), n, model):
-        cand = tuple(v if isinstance(v, placement._Mark) else values[v] for v in idx)
+        cand = tuple(v if isinstance(v, placement.Mark) else values[v] for v in idx)
         index_of.setdefault(cand, idx)
     cands = list(index_of)
     fitting = [c for c in cands if placement.holds(c, blocks)] if blocks else cands
@@ -386,7 +386,7 @@ def short_row(row: str, run: Run, n: int, blocks: tuple[int, ...], merged: bool)
 
 
 def _shown(v) -> str:
-    if isinstance(v, placement._Mark):
+    if isinstance(v, placement.Mark):
         return "empty" if v is placement.BLANK else "not printed"
     return str(int(v)) if float(v).is_integer() else str(v)
 
@@ -528,7 +528,7 @@ def _drop_unsigned(short: Short, cols, signed: set[str]) -> None:
         idx = short.index_of.get(cand, ())
         ok = True
         for i, col in enumerate(cols):
-            if col in signed and isinstance(idx[i], int) and not isinstance(idx[i], placement._Mark):
+            if col in signed and isinstance(idx[i], int):  # a printed token, not an empty or lost cell
                 raw = short.tokens[idx[i]].raw.strip()
                 if raw[:1] not in "+-−" and cand[i] not in (0, placement.BLANK):
                     ok = False

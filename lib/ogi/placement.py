@@ -16,7 +16,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Iterator, Sequence
 
-class _Mark:
+class Mark:
     def __init__(self, name: str) -> None:
         self.name = name
 
@@ -24,8 +24,8 @@ class _Mark:
         return self.name
 
 
-BLANK = _Mark("BLANK")  # an empty cell: counts as 0 in the identities
-MISSING = _Mark("MISSING")  # a cell the source lost: no identity that involves it can decide anything
+BLANK = Mark("BLANK")  # an empty cell: counts as 0 in the identities
+MISSING = Mark("MISSING")  # a cell the source lost: no identity that involves it can decide anything
 MAX_PLACEMENTS = 20000
 
 
