@@ -376,12 +376,12 @@ def short_row(row: str, run: Run, n: int, blocks: tuple[int, ...], merged: bool)
             u = collapsed.Unknown(row, [], n, None, fitting or cands, preset=True)
             return Short(row, run, toks, "spaced", u, {})
     index_of: dict[tuple, tuple[int, ...]] = {}
-    for idx in placement.placements(list(range(len(values))), n, model):
+    # placements that keep each block's sum; when none does, all of them (the solver then says so)
+    found = placement.placements(values, n, model, blocks) or (placement.placements(values, n, model) if blocks else [])
+    for idx in found:
         cand = tuple(v if isinstance(v, placement.Mark) else values[v] for v in idx)
         index_of.setdefault(cand, idx)
-    cands = list(index_of)
-    fitting = [c for c in cands if placement.holds(c, blocks)] if blocks else cands
-    u = collapsed.Unknown(row, [], n, None, fitting or cands, preset=True)
+    u = collapsed.Unknown(row, [], n, None, list(index_of), preset=True)
     return Short(row, run, toks, model, u, index_of)
 
 
@@ -643,7 +643,25 @@ def _solve_pending(table, cols, pending, identities, known, result, solve_jointl
                 return False
         return True
 
-    out = collapsed.solve_with_fallback(unknowns, identities, consistent) if solve_jointly else collapsed.solve(unknowns, None)
+    keys = set(by_key)
+
+    def prune(identities) -> collapsed.Propagator:
+        equations = []
+        for ident in identities:
+            const, terms, usable = 0.0, [], True
+            for sign, cells in ((1.0, ident.expected), (-1.0, ident.parts)):
+                for cell in cells:
+                    if cell[1] in keys:
+                        terms.append((cell[1], col_index[cell[2]], sign))
+                    elif (v := known.get(cell)) is not None:
+                        const -= sign * v
+                    else:
+                        usable = False
+            if usable and terms:
+                equations.append(collapsed.Equation(const, tuple(terms)))
+        return collapsed.Propagator(equations, _num)
+
+    out = collapsed.solve_with_fallback(unknowns, identities, consistent, prune) if solve_jointly else collapsed.solve(unknowns, None)
     for kind, row, run, item in pending:
         alts = out.alternatives[row] or by_key[row].candidates
         if kind == "short":

@@ -181,14 +181,186 @@ class Outcome:
     reason: dict[str, str]
 
 
+@dataclass(frozen=True)
+class Equation:
+    """Σ coefficient·cell = const over cells of the unknown rows (known cells folded into const)."""
+
+    const: float
+    terms: tuple[tuple[str, int, float], ...]  # (unknown's key, cell index, coefficient)
+
+
+MAX_SUM_WIDTH = 1 << 20  # an equation whose sums span more integers than this is left to the search
+
+
+class Propagator:
+    """Arc consistency for integer equations over the unknowns' candidates: a candidate stays only
+    while, for every equation, some choice of the other rows' candidates makes it hold. Only
+    impossible candidates go, so a search afterwards finds the same solutions in smaller domains.
+    The sets of sums the other rows can reach are kept as bitsets (one Python int each)."""
+
+    def __init__(self, equations: Sequence[Equation], num: Callable) -> None:
+        self.equations = list(equations)
+        self.num = num  # a candidate's cell → number, or None when it cannot be judged
+        self._contrib: dict[tuple[int, str, tuple], int | None] = {}
+        self._summaries: dict[tuple[int, str], tuple[list, tuple | None]] = {}
+        self.by_key: dict[str, list[int]] = {}
+        self.terms: list[dict[str, list[tuple[int, float]]]] = []
+        for e, eq in enumerate(self.equations):
+            grouped: dict[str, list[tuple[int, float]]] = {}
+            for k, j, c in eq.terms:
+                grouped.setdefault(k, []).append((j, c))
+                self.by_key.setdefault(k, [])
+                if e not in self.by_key[k]:
+                    self.by_key[k].append(e)
+            self.terms.append(grouped)
+
+    def contribution(self, e: int, key: str, cand: tuple) -> int | None:
+        memo = (e, key, cand)
+        if memo not in self._contrib:
+            s = 0.0
+            for j, c in self.terms[e][key]:
+                x = self.num(cand[j])
+                if x is None:
+                    s = None
+                    break
+                s += c * x
+            self._contrib[memo] = int(s) if s is not None and float(s).is_integer() else None
+        return self._contrib[memo]
+
+    def _summary(self, e: int, key: str, domain: list[tuple]) -> tuple[list[int], int, set[int]] | None:
+        """The domain's contributions to equation e, their minimum and offsets above it; cached
+        while the very same domain list is passed (domains are replaced, never changed in place)."""
+        cached = self._summaries.get((e, key))
+        if cached is not None and cached[0] is domain:
+            return cached[1]
+        vals = [self.contribution(e, key, c) for c in domain]
+        if any(v is None for v in vals):
+            out = None
+        else:
+            low = min(vals)
+            out = (vals, low, {v - low for v in vals})
+        self._summaries[(e, key)] = (domain, out)
+        return out
+
+    def __call__(self, domains: dict[str, list[tuple]], changed: Sequence[str] | None = None) -> dict[str, list[tuple]] | None:
+        """The domains with every unsupported candidate removed; None when one runs empty.
+        `changed`: the unknowns whose domains shrank since the domains were last consistent."""
+        domains = dict(domains)
+        queue = list(range(len(self.equations))) if changed is None else list(dict.fromkeys(e for k in changed for e in self.by_key.get(k, ())))
+        queued = set(queue)
+        while queue:
+            e = queue.pop()
+            queued.discard(e)
+            changed = self._revise(e, domains)
+            if changed is None:
+                return None
+            for k in changed:
+                for e2 in self.by_key.get(k, ()):
+                    if e2 not in queued:
+                        queued.add(e2)
+                        queue.append(e2)
+        return domains
+
+    def _revise(self, e: int, domains: dict[str, list[tuple]]) -> list[str] | None:
+        keys = [k for k in self.terms[e] if k in domains]
+        if len(keys) < len(self.terms[e]):
+            return []  # a row of the equation is not among the unknowns being solved
+        contrib, lows, sets = [], [], []
+        for k in keys:
+            got = self._summary(e, k, domains[k])
+            if got is None:
+                return []  # a cell that cannot be judged: the equation decides nothing
+            contrib.append(got[0])
+            lows.append(got[1])
+            sets.append(got[2])
+        if sum(max(offs) for offs in sets) > MAX_SUM_WIDTH:  # bitsets this wide cost more than they save
+            return []
+        prefix = [1]
+        for offs in sets[:-1]:
+            prefix.append(_shifted_or(prefix[-1], offs))
+        # the later rows' sums mirrored (max − sum), so one shift tests "prefix + suffix = t"
+        tops = [max(offs) for offs in sets]
+        suffix, reach = [1], [0]
+        for offs, top in zip(reversed(sets[1:]), reversed(tops[1:])):
+            suffix.append(_shifted_or(suffix[-1], {top - o for o in offs}))
+            reach.append(reach[-1] + top)
+        suffix.reverse()
+        reach.reverse()
+        target = self.equations[e].const
+        changed = []
+        total_low = sum(lows)
+        for i, k in enumerate(keys):
+            before, after, top = prefix[i], suffix[i], reach[i]
+            bad = set()
+            for off in sets[i]:
+                t = target - total_low - off  # what the other rows' offsets must add up to
+                if t != int(t) or t < 0:
+                    bad.add(off)
+                    continue
+                shift = int(t) - top  # a prefix sum a and a later sum b with a + b = t: a = (top − b) + shift
+                if not before & ((after << shift) if shift >= 0 else (after >> -shift)):
+                    bad.add(off)
+            if bad:
+                low = lows[i]
+                keep = [c for c, v in zip(domains[k], contrib[i]) if v - low not in bad]
+                if not keep:
+                    return None
+                domains[k] = keep
+                changed.append(k)
+        return changed
+
+
+def _shifted_or(bits: int, offsets) -> int:
+    out = 0
+    for d in offsets:
+        out |= bits << d
+    return out
+
+
+class _Budget(Exception):
+    pass
+
+
+def witness(domains: dict[str, list[tuple]], consistent, propagate: Propagator, max_nodes: int) -> tuple[dict | None, bool]:
+    """One joint assignment the identities accept, by depth-first search that propagates after
+    each choice: (assignment or None, True when the search finished within max_nodes)."""
+    nodes = [max_nodes]
+
+    def first(d: dict[str, list[tuple]] | None, chosen: list[str] | None) -> dict | None:
+        nodes[0] -= 1
+        if nodes[0] < 0:
+            raise _Budget
+        d = propagate(d, chosen)
+        if d is None:
+            return None
+        open_keys = [k for k in d if len(d[k]) > 1]
+        if not open_keys:
+            a = {k: v[0] for k, v in d.items()}
+            return a if consistent(a) else None
+        k = min(open_keys, key=lambda k: len(d[k]))
+        for c in d[k]:
+            found = first({**d, k: [c]}, [k])
+            if found is not None:
+                return found
+        return None
+
+    try:
+        return first(domains, []), True
+    except _Budget:
+        return None, False
+
+
 def solve(
     unknowns: list[Unknown],
     consistent: Callable[[dict[str, tuple[int, ...]]], bool] | None,
+    prune: Propagator | None = None,
 ) -> Outcome:
     """Enumerate each unknown's candidates and keep the joint assignments `consistent` accepts.
 
     `consistent` receives {key: values} for all unknowns and checks the cross-row identities
     (with the known cells already bound by the caller). Without it, each row stands alone.
+    `prune` (a Propagator) first removes the candidates the identities exclude on their own; when
+    too many combinations remain to list, its domains decide (see `witness`).
     """
     for u in unknowns:
         u.enumerate()
@@ -202,13 +374,27 @@ def solve(
         elif not u.candidates:
             reason[u.key] = "no placement of the printed values satisfies the row's identity" if u.preset else "no split of the digits satisfies the row's identity"
     solutions: list[dict[str, tuple[int, ...]]] = []
+    domains: dict[str, list[tuple]] | None = {u.key: u.candidates for u in solvable}
+    if consistent is not None and solvable and prune is not None:
+        domains = prune(domains)
     combos = 1
-    for u in solvable:
-        combos *= len(u.candidates)
+    for cands in (domains or {}).values():
+        combos *= len(cands)
     if consistent is not None and solvable:
         keys = [u.key for u in solvable]
         limit = MAX_PLACED_COMBINATIONS if any(u.preset for u in solvable) else MAX_COMBINATIONS
-        solutions, complete = _search(solvable, consistent) if combos > limit else (_product(solvable, consistent), True)
+        if domains is None:
+            solutions, complete = [], True
+        elif combos <= limit:
+            solutions, complete = _product(domains, consistent), True
+        elif prune is not None:
+            # too many to list: the propagated domains hold every candidate of every solution (and
+            # perhaps more), so a cell they agree on is settled — once one solution shows the
+            # identities can hold at all
+            found, complete = witness(domains, consistent, prune, WITNESS_NODES)
+            solutions = [found] if found else []
+        else:
+            solutions, complete = _search(domains, consistent)
         if not complete:
             for u in solvable:
                 if len(u.candidates) > 1:
@@ -219,6 +405,11 @@ def solve(
             for u in solvable:
                 reason.setdefault(u.key, "no split satisfies the column identities (the source is inconsistent)")
             per_row = {u.key: u.candidates for u in solvable}
+        elif prune is not None and combos > limit:
+            per_row = {k: sorted(domains[k], key=_order) for k in keys}
+            for k in keys:
+                if len(per_row[k]) > 1:
+                    reason.setdefault(k, f"{len(per_row[k])} readings remain possible under the identities")
         else:
             per_row = {k: sorted({s[k] for s in solutions}, key=_order) for k in keys}
     else:
@@ -240,24 +431,26 @@ def solve(
 
 
 MAX_NODES = 3000
+
+WITNESS_NODES = 300  # a witness search is one descent with propagation: a few nodes when the identities hold
 MAX_PLACED_COMBINATIONS = 2000  # short rows: more joint placements than this are searched depth-first, within MAX_NODES
 
 
-def _product(unknowns: list[Unknown], consistent) -> list[dict]:
-    keys = [u.key for u in unknowns]
+def _product(domains: dict[str, list[tuple]], consistent) -> list[dict]:
+    keys = list(domains)
     out = []
-    for combo in itertools.product(*(u.candidates for u in unknowns)):
+    for combo in itertools.product(*domains.values()):
         assignment = dict(zip(keys, combo))
         if consistent(assignment):
             out.append(assignment)
     return out
 
 
-def _search(unknowns: list[Unknown], consistent) -> tuple[list[dict], bool]:
+def _search(domains: dict[str, list[tuple]], consistent) -> tuple[list[dict], bool]:
     """Every joint assignment `consistent` accepts, by depth-first search: `consistent` sees the
     partial assignment and rejects it as soon as an identity it completes (or bounds) fails, so
     whole subtrees are cut. (solutions, True), or (partial, False) past MAX_NODES steps."""
-    order = sorted(unknowns, key=lambda u: len(u.candidates))
+    order = sorted(domains, key=lambda k: len(domains[k]))
     solutions: list[dict] = []
     assignment: dict = {}
     budget = [MAX_NODES]
@@ -266,16 +459,16 @@ def _search(unknowns: list[Unknown], consistent) -> tuple[list[dict], bool]:
         if i == len(order):
             solutions.append(dict(assignment))
             return len(solutions) <= MAX_COMBINATIONS
-        u = order[i]
-        for c in u.candidates:
+        key = order[i]
+        for c in domains[key]:
             budget[0] -= 1
             if budget[0] < 0:
                 return False
-            assignment[u.key] = c
+            assignment[key] = c
             if consistent(assignment) and not go(i + 1):
-                del assignment[u.key]
+                del assignment[key]
                 return False
-            del assignment[u.key]
+            del assignment[key]
         return True
 
     return solutions, go(0)
@@ -286,14 +479,14 @@ def _order(candidate: tuple) -> tuple:
     return tuple((1, 0.0, repr(v)) if not isinstance(v, (int, float)) else (0, float(v), "") for v in candidate)
 
 
-def solve_with_fallback(unknowns: list[Unknown], identities: list, consistent) -> Outcome:
+def solve_with_fallback(unknowns: list[Unknown], identities: list, consistent, prune=None) -> Outcome:
     """Solve under all identities; if the source breaks one family (e.g. outcomes do not add up),
     retry under each family alone, so the identities the source keeps still settle the digits."""
     families = [identities] + [[i for i in identities if i.check == c] for c in dict.fromkeys(i.check for i in identities)]
     last = None
     for fam in families:
         fresh = [Unknown(u.key, u.pieces, u.n, u.blocks, list(u.candidates) if u.preset else [], preset=u.preset) for u in unknowns]
-        out = solve(fresh, lambda a, fam=fam: consistent(a, fam))
+        out = solve(fresh, lambda a, fam=fam: consistent(a, fam), prune(fam) if prune else None)
         last = out
         if not any("source is inconsistent" in r for r in out.reason.values()):
             if fam is not identities:

@@ -13,7 +13,6 @@ a cell is taken only when every surviving candidate agrees on it.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator, Sequence
 
 class Mark:
@@ -29,31 +28,63 @@ MISSING = Mark("MISSING")  # a cell the source lost: no identity that involves i
 MAX_PLACEMENTS = 20000
 
 
-def repeats(values: Sequence, n: int) -> Iterator[tuple]:
-    """Expand m printed values into n cells, each value repeated one or more times, in order."""
+def placements(values: Sequence, n: int, model: str, blocks: Sequence[int] = ()) -> list[tuple]:
+    """Every placement of the m printed values into n cells, in order, as tuples of indices into
+    `values` (or a Mark for a cell no value fills), at most MAX_PLACEMENTS + 1 of them.
+
+    merged: each value fills one or more consecutive cells; dropped: the other cells are BLANK;
+    lost: they are MISSING. With `blocks`, placements that break a block's sum (see `holds`) are
+    cut as soon as the block is filled, so long rows never list the placements that cannot hold."""
     m = len(values)
     if not 0 < m <= n:
-        return
-    for cuts in itertools.combinations(range(1, n), m - 1):
-        bounds = (0, *cuts, n)
-        yield tuple(v for v, a, b in zip(values, bounds, bounds[1:]) for _ in range(b - a))
+        return []
+    filler = None if model == "merged" else (BLANK if model == "dropped" else MISSING)
+    ends = {}
+    pos = 0
+    for size in blocks:
+        ends[pos + size - 1] = pos
+        pos += size
+    out: list[tuple] = []
+    cells: list = []
 
+    def number(i) -> float | None:
+        if isinstance(i, Mark):
+            return None if i is MISSING else 0.0
+        v = values[i]
+        return None if v is MISSING else (0.0 if v is BLANK else v)
 
-def positions(values: Sequence, n: int, filler) -> Iterator[tuple]:
-    """Place m printed values into n cells in order; the other cells get `filler`."""
-    m = len(values)
-    if not 0 < m <= n:
-        return
-    for where in itertools.combinations(range(n), m):
-        out = [filler] * n
-        for v, i in zip(values, where):
-            out[i] = v
-        yield tuple(out)
+    def block_holds(end: int) -> bool:
+        start = ends[end]
+        nums = [number(i) for i in cells[start : end + 1]]
+        if any(x is None for x in nums):
+            return True
+        return abs(sum(nums[:-1]) - nums[-1]) <= 1e-6
 
+    def go(cell: int, j: int) -> bool:
+        """Cells before `cell` are placed and values[:j] used; False once the cap is reached."""
+        if cell == n:
+            if j == m:
+                out.append(tuple(cells))
+            return len(out) <= MAX_PLACEMENTS
+        options = []
+        if j < m and m - j <= n - cell:
+            options.append(j)  # the next printed value starts here
+        if filler is None:
+            if j > 0 and m - j <= n - cell - 1:
+                options.append(j - 1)  # the value before repeats
+        elif m - j < n - cell:
+            options.append(filler)
+        for choice in options:
+            cells.append(choice)
+            ok = cell not in ends or block_holds(cell)
+            if ok and not go(cell + 1, j + 1 if choice == j else j):
+                cells.pop()
+                return False
+            cells.pop()
+        return True
 
-def placements(values: Sequence, n: int, model: str) -> list[tuple]:
-    gen = {"merged": repeats(values, n), "dropped": positions(values, n, BLANK), "lost": positions(values, n, MISSING)}[model]
-    return list(itertools.islice(gen, MAX_PLACEMENTS + 1))
+    go(0, 0)
+    return out
 
 
 def holds(candidate: tuple, blocks: Sequence[int]) -> bool:
