@@ -265,14 +265,22 @@ class Propagator:
         keys = [k for k in self.terms[e] if k in domains]
         if len(keys) < len(self.terms[e]):
             return []  # a row of the equation is not among the unknowns being solved
-        contrib, lows, sets = [], [], []
+        contrib, lows, sets, open_keys = [], [], [], []
+        fixed = 0  # the rows already down to one candidate count as constants
         for k in keys:
             got = self._summary(e, k, domains[k])
             if got is None:
                 return []  # a cell that cannot be judged: the equation decides nothing
+            if len(domains[k]) == 1:
+                fixed += got[1]
+                continue
+            open_keys.append(k)
             contrib.append(got[0])
             lows.append(got[1])
             sets.append(got[2])
+        if not open_keys:
+            return [] if fixed == self.equations[e].const else None
+        keys = open_keys
         if sum(max(offs) for offs in sets) > MAX_SUM_WIDTH:  # bitsets this wide cost more than they save
             return []
         prefix = [1]
@@ -286,7 +294,7 @@ class Propagator:
             reach.append(reach[-1] + top)
         suffix.reverse()
         reach.reverse()
-        target = self.equations[e].const
+        target = self.equations[e].const - fixed
         changed = []
         total_low = sum(lows)
         for i, k in enumerate(keys):
@@ -348,6 +356,7 @@ def witness(domains: dict[str, list[tuple]], consistent, propagate: Propagator, 
         return first(domains, []), True
     except _Budget:
         return None, False
+
 
 
 def solve(
