@@ -1,4 +1,4 @@
-"""Command line: `ogi parse / ingest / run / check / export` (SCHEMA.md). Thin: the work is in the library."""
+"""Command line: `ogi parse / ingest / run / check / export / agencies` (SCHEMA.md). Thin: the work is in the library."""
 
 from __future__ import annotations
 
@@ -46,8 +46,19 @@ def cmd_check(args) -> int:
 def cmd_export(args) -> int:
     from .export import export
 
-    path = export(args.dir, args.to)
+    path = export(args.dir, args.to, all_files=args.all_files)
     print(f"wrote {path}")
+    return 0
+
+
+def cmd_agencies(args) -> int:
+    from .agencies import agencies
+
+    table = agencies(args.dir, like=args.like)
+    if table.empty:
+        print("no agency found" + (f" like {args.like!r}" if args.like else ""))
+        return 1 if args.like else 0
+    print(table.astype(object).where(table.notna(), "").to_string(index=False))
     return 0
 
 
@@ -86,7 +97,13 @@ def build_parser() -> argparse.ArgumentParser:
     s = sub.add_parser("export", help="write one row per report, one column per cell, to CSV or Excel")
     s.add_argument("dir", nargs="?", default=str(paths.PROCESSED), metavar="DIR")
     s.add_argument("--to", required=True, metavar="FILE.csv|FILE.xlsx")
+    s.add_argument("--all-files", action="store_true", help="every file, not only the primary of each agency and year")
     s.set_defaults(func=cmd_export)
+
+    s = sub.add_parser("agencies", help="list the agencies of a processed corpus: key, region, level, kind, years, statuses")
+    s.add_argument("dir", nargs="?", default=str(paths.PROCESSED), metavar="DIR")
+    s.add_argument("--like", default=None, metavar="NAME", help="only agencies whose name or key contains NAME, closest names first")
+    s.set_defaults(func=cmd_agencies)
     return p
 
 

@@ -6,30 +6,15 @@ Reports are matched by normalised agency name and statistics year. A failure is 
 
 from __future__ import annotations
 
-import re
 
 import pandas as pd
 
 from . import templates
 from .checks import CHECK_COLUMNS
-from .normalize import nfkc, to_simplified
+from .identity import agency_key  # noqa: F401 — re-exported: the key that joins years
 
 USABLE = ("ok", "partial")
 STANDARD = ("v2019", "v2021")
-
-
-# "淮安市洪泽区人民政府" and "洪泽区人民政府" are one body: a city prefix before a district or county
-_CITY_PREFIX = re.compile(r"^[\u4e00-\u9fff]{2,6}?[市州盟](?=[\u4e00-\u9fff]{2,6}?[区县旗])")
-
-
-def agency_key(name) -> str | None:
-    """Name used to match one agency across years: simplified, NFKC, no spaces or brackets, and
-    no city prefix before a district or county name."""
-    if name is None or name is pd.NA or (isinstance(name, float) and name != name):
-        return None
-    s = re.sub(r"[\s()（）\[\]【】]", "", nfkc(to_simplified(str(name))))
-    s = _CITY_PREFIX.sub("", s)
-    return s or None
 
 
 def _values(cells: pd.DataFrame) -> dict[tuple, tuple]:

@@ -27,6 +27,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import crossyear, paths
+from .identity import IDENTITY_COLUMNS, identity_frame, primaries
 from .normalize import to_simplified
 from .report import CELL_COLUMNS, REPORT_COLUMNS, cells_from_columns, checks_frame, read_reports, status_for
 from .cache import ResultCache
@@ -322,6 +323,7 @@ def ingest(
     reports, cells, checks, duplicates = assemble(raw_dir, files, results, manifest)
     cells, settled = crossyear.settle_active_across_years(reports, cells)
     reports = _restatus(reports, cells, settled)
+    reports = with_identity(reports, cells)
     checks = pd.concat([checks, crossyear.cross_year_checks(reports, cells)], ignore_index=True)
     checks = checks.astype({"expected": "Float64", "observed": "Float64"})
     write_store(out_dir, reports, cells, checks)
@@ -362,6 +364,13 @@ def assemble(raw_dir: Path, files: list[Path], results: dict, manifest: dict):
         reports.at[i, "message"] = f"{reports.at[i, 'message']}; {note}" if reports.at[i, "message"] else note
     reports["year"] = reports["year"].astype("Int64")
     return reports, cells_from_columns(cell_columns), checks_frame(check_rows), duplicates
+
+
+def with_identity(reports: pd.DataFrame, cells: pd.DataFrame) -> pd.DataFrame:
+    """The reports with their agency's identity (key, region, level, kind) and which file of
+    each agency and year is the primary (identity.py)."""
+    reports = pd.concat([reports.drop(columns=IDENTITY_COLUMNS, errors="ignore"), identity_frame(reports["agency"])], axis=1)
+    return pd.concat([reports.drop(columns=["primary", "duplicate_of"], errors="ignore"), primaries(reports, cells)], axis=1)
 
 
 def _restatus(reports: pd.DataFrame, cells: pd.DataFrame, settled: dict[str, int]) -> pd.DataFrame:

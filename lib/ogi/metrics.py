@@ -170,12 +170,18 @@ def rates(
     by: Sequence[str] | None = None,
     metrics: Sequence[str] | None = None,
     min_denominator: float = MIN_DENOMINATOR,
+    all_files: bool = False,
 ) -> pd.DataFrame:
     """Long table of rates: [by…|report_id], metric, numerator, denominator, n, value, note.
 
     With `by` (columns of `reports`, e.g. ["year"] or ["agency", "year"]) numerators and
-    denominators are summed over the reports of each group that have both; n counts them.
+    denominators are summed over the reports of each group that have both; n counts them. Only
+    the primary file of each agency and year is summed (a report printed twice counts once)
+    unless `all_files`.
     """
+    if by and reports is not None and "primary" in reports.columns and not all_files:
+        keep = set(reports.loc[reports["primary"].astype(bool), "report_id"].astype(str))
+        cells = cells[cells["report_id"].astype(str).isin(keep)]
     comp = components(cells)
     names = list(metrics or RATES)
     arrays = {c: comp[c].to_numpy(dtype="float64") for c in comp.columns}

@@ -11,8 +11,28 @@ from pathlib import Path
 
 import pandas as pd
 
-from .crossyear import agency_key
 from .store import load
+
+
+def duplicate_files(reports: pd.DataFrame, cells: pd.DataFrame) -> pd.DataFrame:
+    """Files that hold the same agency and year as another: each with its primary and the number
+    of cells where it disagrees with the primary's reading (value or flag)."""
+    dup = reports[reports["duplicate_of"].notna()]
+    if dup.empty:
+        return pd.DataFrame(columns=["agency", "year", "source_path", "input_kind", "status", "primary_path", "disagreeing_cells"])
+    path = reports.set_index("report_id")["source_path"]
+    keyed = cells.assign(v=cells["value"].astype("Float64").fillna(-1.0), f=cells["flag"].astype(str)).set_index(["report_id", "table", "row", "column"])[["v", "f"]]
+    keyed.index = keyed.index.set_levels([lvl.astype(str) for lvl in keyed.index.levels])
+    counts = []
+    for rid, primary in zip(dup["report_id"], dup["duplicate_of"].astype(str)):
+        a = keyed.xs(rid, level="report_id") if rid in keyed.index.levels[0] else keyed.iloc[:0].droplevel(0)
+        b = keyed.xs(primary, level="report_id") if primary in keyed.index.levels[0] else keyed.iloc[:0].droplevel(0)
+        both = a.merge(b, how="outer", left_index=True, right_index=True, suffixes=("_a", "_b"))
+        counts.append(int(((both["v_a"] != both["v_b"]) | (both["f_a"] != both["f_b"])).fillna(True).sum()))
+    out = dup[["agency", "year", "source_path", "input_kind", "status"]].copy()
+    out["primary_path"] = dup["duplicate_of"].astype(str).map(path).to_numpy()
+    out["disagreeing_cells"] = counts
+    return out.sort_values(["agency", "year", "source_path"]).reset_index(drop=True)
 
 
 def findings(processed_dir: str | Path | None = None) -> dict[str, pd.DataFrame]:
@@ -31,10 +51,7 @@ def findings(processed_dir: str | Path | None = None) -> dict[str, pd.DataFrame]
     unreadable = cells[cells["flag"] == "unreadable"].groupby("report_id").size().rename("unreadable_cells")
     unreadable = ident.join(unreadable, how="inner").reset_index(drop=True)
 
-    usable = reports[reports["status"].isin(["ok", "partial"]) & reports["year"].notna()].copy()
-    usable["agency_key"] = usable["agency"].map(agency_key)
-    dup = usable[usable.duplicated(["agency_key", "year"], keep=False) & usable["agency_key"].notna()]
-    duplicates = dup.sort_values(["agency_key", "year", "source_path"])[["agency", "year", "source_path", "input_kind", "status"]]
+    duplicates = duplicate_files(reports, cells)
 
     old = reports[
         ((reports["format"] == "v2019") & (reports["year"] >= 2022))

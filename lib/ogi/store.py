@@ -14,6 +14,7 @@ import pandas as pd
 import pyarrow.dataset as ds
 
 from . import paths
+from .identity import agency_key
 
 TABLE_FILES = {"reports": "reports.parquet", "cells": "cells.parquet", "checks": "checks.parquet"}
 CATEGORICAL = {
@@ -59,17 +60,32 @@ def load(
     agencies: Iterable[str] | None = None,
     columns: Iterable[str] | None = None,
     statuses: Iterable[str] | None = None,
+    region: str | None = None,
+    level: str | None = None,
+    primary_only: bool = False,
 ) -> Corpus:
-    """Load the store, optionally only some years, agencies, report statuses and cell columns."""
+    """Load the store, optionally only some years, agencies (names or keys), report statuses, a
+    region (a province, city or county name, or a division code), a level, the primary file of
+    each agency and year, and some cell columns. The filters run in the Parquet read."""
     base = Path(processed_dir) if processed_dir else paths.PROCESSED
     if not (base / TABLE_FILES["reports"]).exists():
         raise StoreMissing(f"no processed corpus in {base}: run `make run` or `ogi ingest` first")
     expr = None
-    for field, values in (("year", years), ("agency", agencies), ("status", statuses)):
+    terms = []
+    for field, values in (("year", years), ("status", statuses)):
         if values is not None:
-            values = list(values)
-            term = ds.field(field).isin(values)
-            expr = term if expr is None else expr & term
+            terms.append(ds.field(field).isin(list(values)))
+    if agencies is not None:
+        names = list(agencies)
+        terms.append(ds.field("agency").isin(names) | ds.field("agency_key").isin([agency_key(a) for a in names]))
+    if region is not None:
+        terms.append((ds.field("province") == region) | (ds.field("city") == region) | (ds.field("county") == region) | (ds.field("region_code") == region))
+    if level is not None:
+        terms.append(ds.field("level") == level)
+    if primary_only:
+        terms.append(ds.field("primary"))
+    for term in terms:
+        expr = term if expr is None else expr & term
     reports = _read(base / TABLE_FILES["reports"], filter_expr=expr)
     reports["year"] = reports["year"].astype("Int64")
     ids = reports["report_id"].tolist()

@@ -10,10 +10,10 @@ import numpy as np
 import pandas as pd
 
 from . import metrics, templates
-from .crossyear import agency_key
+from .agencies import closest
+from .identity import agency_key
 from .store import Corpus
 
-STATUS_RANK = {"ok": 0, "partial": 1, "failed": 2, "not_a_report": 3}
 KEY_METRICS = [
     "disclosure_rate",
     "full_disclosure_rate",
@@ -39,17 +39,15 @@ def _str_ids(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def standard_reports(corpus: Corpus) -> pd.DataFrame:
-    """One report per agency and year (the best-read file when there are several), with tables."""
+    """One report per agency and year — the primary file (identity.primaries) — with tables."""
     reports = _str_ids(corpus.reports)
     cells = _str_ids(corpus.cells)
     has_requests = set(cells.loc[cells["table"] == "requests", "report_id"])
     unreadable = cells[cells["flag"] == "unreadable"].groupby("report_id").size()
-    r = reports[reports["report_id"].isin(has_requests) & reports["year"].notna() & reports["agency"].notna()].copy()
-    r["agency_key"] = r["agency"].map(agency_key)
-    r["rank"] = r["status"].astype(str).map(STATUS_RANK)
+    r = reports[reports["report_id"].isin(has_requests) & reports["year"].notna() & reports["agency"].notna() & reports["primary"]].copy()
+    r["agency_key"] = r["agency_key"].astype(object)
     r["unreadable"] = r["report_id"].map(unreadable).fillna(0)
-    r = r.sort_values(["agency_key", "year", "rank", "unreadable", "report_id"])
-    return r.drop_duplicates(["agency_key", "year"]).drop(columns=["rank"]).reset_index(drop=True)
+    return r.sort_values(["agency_key", "year", "report_id"]).reset_index(drop=True)
 
 
 # ------------------------------------------------------------------------------------ 01 overview
@@ -101,6 +99,11 @@ class CorpusView:
 # ------------------------------------------------------------------------------------ 02 outcomes
 
 
+def _did_you_mean(agency: str, std: pd.DataFrame) -> str:
+    near = closest(agency, std["agency"].astype(str).unique())
+    return f" This agency is not in the corpus; did you mean {' / '.join(near)}?" if near else " This agency is not in the corpus."
+
+
 class ReportView:
     """One agency's report for one year, with the rest of that year's corpus as context."""
 
@@ -114,7 +117,7 @@ class ReportView:
             known = sorted(std.loc[std["agency_key"] == agency_key(agency), "year"].astype(int).unique())
             self.message = (
                 f"No readable report of {agency!r} for {year} in this corpus."
-                + (f" Years available for this agency: {known}." if known else " This agency is not in the corpus.")
+                + (f" Years available for this agency: {known}." if known else _did_you_mean(agency, std))
             )
             self.report_id = None
             self.meta = {}
