@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import signal
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -230,15 +232,31 @@ def test_every_pingtan_standard_year_pair_passes_requests_carry(store_dir):
     assert len(carry) == 7 * 8
 
 
-def test_a_bare_printed_agency_takes_the_manifests_fuller_name(store_dir):
-    """梅河口's page title prints only '审计局'; SOURCES.csv says 梅河口市审计局. A bare name would join
-    every audit bureau across years."""
-    from ogi.ingest import fuller_agency
+def test_the_manifest_wins_and_a_disagreement_is_a_finding(store_dir):
+    """梅河口's page title prints only '审计局' and 沭阳 2025 prints the typo 沐阳县; SOURCES.csv names
+    both bodies fully. The manifest wins; what was printed is kept and listed by `ogi check`."""
+    from ogi.quality import findings
 
     reports = ogi.load(store_dir).reports.set_index("source_path")
     assert reports.loc["2019_meihekou-shenjiju_page.txt", "agency"] == "梅河口市审计局"
-    assert reports.loc["000_98d5d9cfaf16f11b.txt", "agency"] == "临汾市人民政府"  # printed names stay
-    assert fuller_agency("广州市政府", "广州市人民政府") == "广州市政府"  # not the same words: as printed
+    assert pd.isna(reports.loc["2019_meihekou-shenjiju_page.txt", "printed_agency"])  # a bare 审计局 is no name
+    assert reports.loc["2025_shuyang-county_txt.txt", "agency"] == "沭阳县人民政府"
+    assert reports.loc["2025_shuyang-county_txt.txt", "printed_agency"] == "沐阳县人民政府"
+    assert reports.loc["000_98d5d9cfaf16f11b.txt", "agency"] == "临汾市人民政府"
+    found = findings(store_dir)["manifest and printed title disagree"]
+    assert "2025_shuyang-county_txt.txt" in set(found["source_path"])
+    assert "2021_pingtan_page.html" not in set(found["source_path"])
+
+
+def test_parse_and_ingest_agree_on_agency_and_year(store_dir, raw):
+    out = subprocess.run([sys.executable, "-m", "ogi", "parse", "--json", str(raw / "2025_shuyang-county_txt.txt"), str(raw / "2015-2023_hebei-kejiting_csv.csv")],
+                         capture_output=True, text=True, check=True).stdout
+    parsed = [json.loads(line)["report"] for line in out.splitlines()]
+    stored = ogi.load(store_dir).reports.set_index("source_path")
+    for p in parsed:
+        path = p["source_path"].split("data/raw/")[-1] if "data/raw/" in p["source_path"] else p["source_path"]
+        want = stored.loc[Path(path).name if "#" not in path else path.split("/")[-1]]
+        assert (p["agency"], p["year"]) == (want["agency"], None if pd.isna(want["year"]) else int(want["year"]))
 
 
 @settings(max_examples=200, deadline=None)

@@ -187,7 +187,7 @@ def test_pinyin_injected_mirror_is_read_as_pre2019():
     """The 广州 mirror injects readings after characters (報(bào)告, 依申請(qǐng)公開政府信息情況)."""
     r = report("2012_guangzhou_page-mirror-traditional.txt")
     assert (r.status, r.meta["format"], r.meta["year"], r.meta["script"]) == ("partial", "pre2019", 2012, "traditional")
-    assert r.meta["agency"] == "广州市政府"  # the site name it prints ("本年報的電子版可在廣州市政府門戶網站下載")
+    assert r.meta["agency"] == "广州市人民政府"  # the name it prints above the date (廣州市人民政府 / 2013年3月), not the site's
 
 
 @pytest.mark.parametrize("name", EXCERPTS)

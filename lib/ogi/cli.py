@@ -9,9 +9,17 @@ from . import __version__, paths
 
 
 def cmd_parse(args) -> int:
+    from .ingest import apply_manifest, manifest_for
     from .report import read_reports
 
-    for report in (r for f in args.files for r in read_reports(f)):  # a scraper CSV holds one report per row
+    def reports():
+        for f in args.files:
+            prov = manifest_for(f)  # the same manifest `ogi ingest` would use: the same answer
+            for r in read_reports(f):  # a scraper CSV holds one report per row
+                apply_manifest(r.meta, {**prov, "year": None} if "#row=" in (r.meta["source_path"] or "") else prov)
+                yield r
+
+    for report in reports():
         if args.json:
             print(report.to_json(), flush=True)
             continue

@@ -53,6 +53,8 @@ def wide(processed_dir=None, all_files: bool = False) -> tuple[pd.DataFrame, pd.
         "status": "ok / partial / failed / not_a_report", "message": "why, for anything but ok",
         "agency": "issuing body (simplified)", "year": "statistics year", "format": "v2021 / v2019 / pre2019 / unknown",
         "script": "simplified / traditional",
+        "printed_agency": "the agency as the report prints it (agency is the manifest's when one names it)",
+        "printed_year": "the year as the report prints it",
         "agency_key": "normalised name that joins an agency's years", "province": "province (name)",
         "city": "city (name)", "county": "county or district (name)",
         "region_code": "6-digit administrative-division code of the most specific region",

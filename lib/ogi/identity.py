@@ -40,6 +40,7 @@ def agency_key(name) -> str | None:
     if name is None or name is pd.NA or (isinstance(name, float) and name != name):
         return None
     s = re.sub(r"[\s()（）\[\]【】]", "", nfkc(to_simplified(str(name))))
+    s = re.sub(r"(?<=[省市县区旗])政府$", "人民政府", s)  # 广州市政府 is 广州市人民政府
     m = _CITY_PREFIX.match(s)
     if m and not any(s[m.end():].startswith(c) for c in shared_county_names()):
         s = s[m.end():]

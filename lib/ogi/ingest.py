@@ -63,8 +63,18 @@ def read_manifest(raw_dir: Path) -> dict[str, dict]:
     SOURCES.csv columns used: file, agency, year, source (or source_url), notes — others are kept
     in `notes`. A sidecar is a JSON object with any of source_url, agency, year, notes.
     """
+    out = read_manifest_files(raw_dir, sorted(raw_dir.rglob(MANIFEST_NAME)))
+    for sidecar in sorted(raw_dir.rglob("*" + SIDECAR_SUFFIX)):
+        target = sidecar.relative_to(raw_dir).as_posix()[: -len(SIDECAR_SUFFIX)]
+        out.setdefault(target, {}).update(_sidecar(sidecar))
+    return out
+
+
+def read_manifest_files(raw_dir: Path, manifests: list[Path]) -> dict[str, dict]:
     out: dict[str, dict] = {}
-    for manifest in sorted(raw_dir.rglob(MANIFEST_NAME)):
+    for manifest in manifests:
+        if not manifest.is_file():
+            continue
         base = manifest.parent.relative_to(raw_dir)
         with manifest.open(encoding="utf-8-sig", newline="") as fh:
             for row in csv.DictReader(fh):
@@ -78,23 +88,53 @@ def read_manifest(raw_dir: Path) -> dict[str, dict]:
                     "agency": (row.get("agency") or "").strip() or None,
                     "year": _int_or_none(row.get("year")),
                 }
-    for sidecar in sorted(raw_dir.rglob("*" + SIDECAR_SUFFIX)):
-        target = sidecar.relative_to(raw_dir).as_posix()[: -len(SIDECAR_SUFFIX)]
-        try:
-            data = json.loads(sidecar.read_text(encoding="utf-8"))
-        except (OSError, ValueError) as e:
-            log.warning("ignoring unreadable sidecar %s: %s", sidecar, e)
-            continue
-        entry = out.setdefault(target, {})
-        entry.update({k: data[k] for k in ("source_url", "agency", "year") if k in data})
+    return out
+
+
+def _sidecar(sidecar: Path) -> dict:
+    try:
+        data = json.loads(sidecar.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as e:
+        log.warning("ignoring unreadable sidecar %s: %s", sidecar, e)
+        return {}
+    out = {k: data[k] for k in ("source_url", "agency", "year") if k in data}
+    if "year" in out:
+        out["year"] = _int_or_none(out["year"])
     return out
 
 
 def _int_or_none(v) -> int | None:
-    try:
-        return int(str(v).strip()[:4])
-    except (TypeError, ValueError):
-        return None
+    """A manifest's year: one year ('2024', '2024年'); a range or anything else is no year."""
+    m = re.fullmatch(r"\s*((?:19|20)\d\d)\s*年?\s*", str(v or ""))
+    return int(m.group(1)) if m else None
+
+
+def apply_manifest(meta: dict, prov: dict) -> dict:
+    """The manifest's agency and year win over what the text printed (a fragment, a typo, an
+    excerpt without its title); what was printed is kept in printed_agency / printed_year, so a
+    disagreement is a finding (quality.py), not a lost fact."""
+    meta.setdefault("printed_agency", meta.get("agency"))
+    meta.setdefault("printed_year", meta.get("year"))
+    meta["source_url"] = meta.get("source_url") or prov.get("source_url")
+    meta["agency"] = manifest_agency(prov.get("agency")) or meta.get("printed_agency")
+    meta["year"] = prov.get("year") or meta.get("printed_year")
+    return meta
+
+
+def manifest_for(path: str | Path) -> dict:
+    """The provenance a manifest gives one file: the nearest SOURCES.csv above it that lists it,
+    and its sidecar — what `ogi ingest` would use, for `ogi parse` of a single file."""
+    path = Path(path).resolve()
+    for folder in path.parents:
+        entry = read_manifest_files(folder, [folder / MANIFEST_NAME]).get(path.relative_to(folder).as_posix())
+        if entry:
+            break
+    else:
+        entry = {}
+    sidecar = Path(str(path) + SIDECAR_SUFFIX)
+    if sidecar.exists():
+        entry = {**entry, **_sidecar(sidecar)}
+    return entry
 
 
 def manifest_agency(name: str | None) -> str | None:
@@ -104,16 +144,6 @@ def manifest_agency(name: str | None) -> str | None:
     inner = re.findall(r"[（(]([^()（）]{2,40})[）)]", name)
     full = next((s for s in inner if re.search(r"[局委办院府厅区县市镇街乡会]$", s) and not re.search(r"[:：,，\s]", s)), None)
     return to_simplified(full or re.sub(r"\s*[（(].*$", "", name).strip()) or None
-
-
-def fuller_agency(printed: str | None, manifest: str | None) -> str | None:
-    """The printed name, unless the manifest names the same body more fully: a title that prints
-    only '审计局' would otherwise join every audit bureau of the country across years."""
-    if not printed:
-        return manifest
-    if manifest and len(manifest) > len(printed) and manifest.endswith(printed):
-        return manifest
-    return printed
 
 
 # ------------------------------------------------------------------------------------ reading
@@ -342,11 +372,7 @@ def assemble(raw_dir: Path, files: list[Path], results: dict, manifest: dict):
         row = (meta.get("source_path") or "").partition("#row=")[2]
         meta["source_path"] = f"{rel}#row={row}" if row else rel
         prov = manifest.get(rel, {})
-        meta["source_url"] = meta.get("source_url") or prov.get("source_url")
-        # the manifest names the body: it wins over whatever the text printed (a fragment of prose, a typo)
-        meta["agency"] = manifest_agency(prov.get("agency")) or meta.get("agency")
-        if meta.get("year") is None and prov.get("year"):
-            meta["year"] = prov["year"]
+        apply_manifest(meta, {**prov, "year": None} if row else prov)  # a file of many reports has no one year
         rid = meta["report_id"]
         if rid in first_path:
             duplicates.append((first_path[rid], meta["source_path"]))
@@ -363,6 +389,7 @@ def assemble(raw_dir: Path, files: list[Path], results: dict, manifest: dict):
         note = f"identical bytes also at {b}"
         reports.at[i, "message"] = f"{reports.at[i, 'message']}; {note}" if reports.at[i, "message"] else note
     reports["year"] = reports["year"].astype("Int64")
+    reports["printed_year"] = reports["printed_year"].astype("Int64")
     return reports, cells_from_columns(cell_columns), checks_frame(check_rows), duplicates
 
 

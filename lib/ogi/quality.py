@@ -11,7 +11,19 @@ from pathlib import Path
 
 import pandas as pd
 
+from .identity import agency_key
 from .store import load
+
+
+def manifest_disagreements(reports: pd.DataFrame) -> pd.DataFrame:
+    """Reports whose manifest names another body or year than the report prints (the manifest
+    wins; a typo in the source, an excerpt's missing title or a wrong manifest line shows here)."""
+    printed_key = reports["printed_agency"].map(agency_key)
+    key = reports["agency"].map(agency_key)
+    other_body = printed_key.notna() & (printed_key != key)
+    other_year = reports["printed_year"].notna() & (reports["printed_year"] != reports["year"]).fillna(False)
+    out = reports[other_body | other_year][["source_path", "agency", "printed_agency", "year", "printed_year"]]
+    return out.reset_index(drop=True)
 
 
 def duplicate_files(reports: pd.DataFrame, cells: pd.DataFrame) -> pd.DataFrame:
@@ -52,6 +64,7 @@ def findings(processed_dir: str | Path | None = None) -> dict[str, pd.DataFrame]
     unreadable = ident.join(unreadable, how="inner").reset_index(drop=True)
 
     duplicates = duplicate_files(reports, cells)
+    disagreeing = manifest_disagreements(reports)
 
     old = reports[
         ((reports["format"] == "v2019") & (reports["year"] >= 2022))
@@ -67,6 +80,8 @@ def findings(processed_dir: str | Path | None = None) -> dict[str, pd.DataFrame]
         "files not read as reports": not_read.reset_index(drop=True),
         "reports with unreadable cells": unreadable,
         "several files for one agency and year": duplicates.reset_index(drop=True),
+        "manifest and printed title disagree": disagreeing,
+        "no agency printed or given": reports[reports["agency"].isna() & reports["status"].isin(["ok", "partial"])][["source_path", "year", "status"]].reset_index(drop=True),
         "format older than the year": old.reset_index(drop=True),
         "blank cells where the format expects a number": blanks,
     }

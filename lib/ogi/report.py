@@ -25,13 +25,14 @@ from .extract.html import extract_html
 from .extract.pdf import PdfProblem, extract_pdf
 from .extract.text import read_text
 from .extract.tokens import simplify_text_tokens
+from .naming import find_agency_and_year
 from .normalize import DecodeError, decode, detect_script, looks_binary, nfkc, strip_pinyin, to_simplified
 
 MAX_BYTES = 30 * 1024 * 1024  # a text or HTML report is well under 1 MB; larger files are not reports
 MAX_DOCUMENT_BYTES = 100 * 1024 * 1024  # PDF and Word files carry images and fonts
 REPORT_COLUMNS = [
     "report_id", "source_path", "source_url", "input_kind", "status", "message",
-    "agency", "year", "format", "script",
+    "agency", "year", "format", "script", "printed_agency", "printed_year",
 ]  # fmt: skip
 CELL_COLUMNS = ["report_id", "table", "row", "column", "value", "flag", "raw", "locator", "note", "method"]
 CHECK_COLUMNS = ["report_id", *checks.CHECK_COLUMNS]
@@ -149,65 +150,11 @@ class Report:
 
 # ------------------------------------------------------------------------------------ metadata
 
-_TITLE_AGENCY_FIRST = re.compile(
-    r"(?<![《\w])([^\s，。,:：;；、|《》\"“”()（）\d]{2,40}?)\s*((?:19|20)\d\d)\s*年度?\s*(?:政府)?信息公开(?:工作)?年度?报告"
-)
-_TITLE_YEAR_FIRST = re.compile(
-    r"((?:19|20)\d\d)\s*年度?\s*([^\s，。,:：;；、|《》\"“”()（）\d]{2,40}?)\s*(?:政府)?信息公开(?:工作)?年度?报告"
-)
-_SITE = re.compile(r"([^\s，。,:：;；、|《》\"“”()（）\d?]{2,30}?)门户网站")
-_SITE_LEAD = re.compile(r"^.*(?:可在|可以在|可登录|登录|访问|查阅|通过|见)")
-_PERIOD = re.compile(r"统计(?:期限|时限|时间|区间|范围)[^。]{0,15}?((?:19|20)\d\d)\s*年\s*(?:1|01)\s*月\s*(?:1|01)\s*日")
-_LEADING_JUNK = re.compile(r"^(?:标题|关于|印发|发布|公布|公开|现将|现予|现|特|予以)+")
-_BAD_AGENCY = {"政府", "本机关", "本单位", "我局", "我区", "我市", "我县", "我厅", "我委", "我办", "本厅", "度", "本年度", "年度"}
-
 _NEW_FORMAT = re.compile(r"国务院令第\s*711\s*号|收到和处理政府信息公开申请|本年新收政府信息公开申请数量|2021〕\s*30\s*号|〔2019〕\s*60\s*号")
 _OLD_FORMAT = re.compile(
     r"指标名称.{0,30}计量单位|国务院令第\s*492\s*号|依申请公开政府信息(?:的)?情况|政府信息公开的收费及减免|因政府信息公开申请(?:提起)?行政复议|不予公开政府信息(?:的)?情况|2007年4月5日"
 )
 _IS_REPORT = re.compile(r"信息公开.{0,12}年度?报告|年度报告|政府信息公开")
-
-
-def _clean_agency(name: str) -> str | None:
-    name = _LEADING_JUNK.sub("", name).strip(" -_·:：")
-    if not name or name in _BAD_AGENCY or len(name) < 2 or re.search(r"关于|做好|通知|印发", name):
-        return None  # a cited notice's title, not this report's
-    return name
-
-
-def _site_name(text: str):
-    """The first `…门户网站` match, looking only just before each occurrence (a scan of the whole
-    text with the lazy name pattern costs more than reading the rest of the report)."""
-    at = text.find("门户网站")
-    while at >= 0:
-        m = _SITE.search(text, max(0, at - 32), at + 4)
-        if m:
-            return m
-        at = text.find("门户网站", at + 1)
-    return None
-
-
-def find_agency_and_year(text: str) -> tuple[str | None, int | None]:
-    """Agency from the title (or the site name), statistics year from 统计期限 (or the title)."""
-    title_year = None
-    agency = None
-    candidates = []
-    for m in _TITLE_AGENCY_FIRST.finditer(text[:6000]):  # titles sit at the top
-        candidates.append((m.start(), _clean_agency(m.group(1)), int(m.group(2))))
-        break
-    for m in _TITLE_YEAR_FIRST.finditer(text[:6000]):
-        candidates.append((m.start(), _clean_agency(m.group(2)), int(m.group(1))))
-        break
-    candidates.sort(key=lambda c: (c[1] is None, c[0]))
-    if candidates:
-        _, agency, title_year = candidates[0]
-    if agency is None:
-        m = _site_name(text)
-        if m:  # "本报告电子版可在广州市政府门户网站下载": the name is what follows the verb
-            agency = _clean_agency(_SITE_LEAD.sub("", m.group(1)))
-    m = _PERIOD.search(text)
-    year = int(m.group(1)) if m else title_year
-    return agency, year
 
 
 # ------------------------------------------------------------------------------------ reading
@@ -280,9 +227,9 @@ def read_reports(path: str | Path, *, root: str | Path | None = None, source_url
         agency, year = title_hints(row.title)
         rep.meta["input_kind"] = "csv"
         if agency and rep.meta["status"] != "failed":  # the title column names the body, not the prose
-            rep.meta["agency"] = to_simplified(agency)
+            rep.meta["agency"] = rep.meta["printed_agency"] = to_simplified(agency)
         if rep.meta.get("year") is None:
-            rep.meta["year"] = year
+            rep.meta["year"] = rep.meta["printed_year"] = year
         out.append(rep)
     return out
 
@@ -361,6 +308,7 @@ def build_report(tokens, plain: str, meta: dict, encoding: str | None = None, re
     agency, year = find_agency_and_year(simple)
     meta["agency"] = meta.get("agency") or agency
     meta["year"] = year
+    meta["printed_agency"], meta["printed_year"] = meta["agency"], year  # before any manifest
     tokens = simplify_text_tokens(tokens)
     result = aligner.align(tokens, repeats_merged)
     problems = list(result.problems)
