@@ -45,7 +45,8 @@ run: setup ## ingest data/raw → data/processed, execute the notebooks, write r
 ingest: setup ## only ingest data/raw → data/processed (Parquet)
 	$(PY) -m ogi ingest --jobs $(JOBS)
 
-test: setup ## run the library tests (pytest) and the notebook tests (nbval, on the shipped corpus)
+test: setup ## lint (ruff: pyflakes, bugbear), the library tests (pytest), the notebook tests (nbval, on the shipped corpus)
+	$(VENV)/bin/ruff check lib tests bench
 	$(PY) -m pytest tests
 	$(PY) -m ogi ingest --jobs $(JOBS)
 	$(PY) -m pytest --nbval-lax notebooks

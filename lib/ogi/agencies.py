@@ -27,7 +27,7 @@ def agency_table(reports: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame(columns=AGENCY_COLUMNS)
     r["status"] = r["status"].astype(str)
     rows = []
-    for key, g in r.groupby(r["agency_key"].astype(str), sort=True):
+    for _, g in r.groupby(r["agency_key"].astype(str), sort=True):
         first = g.iloc[0]
         statuses = g["status"].value_counts()
         rows.append(

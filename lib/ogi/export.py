@@ -18,7 +18,7 @@ from .store import load
 
 def _labels() -> dict[tuple[str, str, str], str]:
     out = {}
-    for fmt, layout in templates.ACTIVE_COLUMNS.items():
+    for layout in templates.ACTIVE_COLUMNS.values():
         rows = {r.key: r.label for r in templates.ACTIVE_ROWS}
         for row, cols in layout.items():
             for col in cols:

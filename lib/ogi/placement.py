@@ -13,7 +13,7 @@ a cell is taken only when every surviving candidate agrees on it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 
 class Mark:
     def __init__(self, name: str) -> None:

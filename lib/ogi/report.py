@@ -16,6 +16,10 @@ import sys
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pandas is imported only where frames are built: parsing one file stays fast
+    import pandas as pd
 
 from . import align as aligner
 from . import checks, templates

@@ -196,7 +196,7 @@ def request_identities(rows: tuple[str, ...]) -> tuple[Identity, ...]:
     out = []
     outcome_rows = tuple(r for r in rows if r in OUTCOME_ROWS)
     for col in REQUEST_COLUMNS:
-        cell = lambda r: ("requests", r, col)  # noqa: E731
+        cell = lambda r, col=col: ("requests", r, col)  # noqa: E731
         out.append(
             Identity(
                 "requests.balance",
