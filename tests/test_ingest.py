@@ -193,6 +193,8 @@ def test_collapsed_active_cells_settled_across_years(store_dir):
     cells = c.cells[(c.cells["report_id"] == rid) & (c.cells["row"] == "normative_documents")].set_index("column")
     assert cells["value"].to_dict() == {"issued": 88, "repealed": 55, "in_force": 698}
     assert cells["note"].str.contains("settled across reports by active.stock with 2021_pingtan_page.html").all()
+    page21 = c.reports.set_index("source_path").loc["2021_pingtan_page.html", "report_id"]
+    assert set(zip(cells["method"], cells["settled_by"], cells["settled_rule"])) == {("settled", str(page21), "active_stock")}  # as data
     assert c.reports.set_index("source_path").loc["2022_pingtan_github-pagetxt.txt", "status"] == "ok"
     # that identity chose the digits, so checking it against 2021 again proves nothing: not a pass
     stock22 = c.checks[(c.checks["report_id"] == rid) & (c.checks["check"] == "active.stock") & (c.checks["scope"] == "normative_documents")]

@@ -95,17 +95,25 @@ def _carry(vals, prev_id, cur_id) -> list[dict]:
     return rows
 
 
-_BY_STOCK = "settled across reports by active.stock with "
+SETTLED_COLUMNS = ("settled_by", "settled_rule")  # cells settled across reports: by which report, under which rule
+RULES = ("same_report", "active_stock")
+
+
+def with_settled_columns(cells: pd.DataFrame) -> pd.DataFrame:
+    """The cells with SETTLED_COLUMNS (null where a cell was read from its own report)."""
+    missing = [c for c in SETTLED_COLUMNS if c not in cells.columns]
+    return cells.assign(**{c: pd.array([None] * len(cells), dtype="string") for c in missing}) if missing else cells
 
 
 def _settled_by_stock(reports: pd.DataFrame, cells: pd.DataFrame) -> set[tuple[str, str, int]]:
     """(report, row, year it was settled with) for stock rows that `active.stock` itself settled.
     The year, not the file: every printing of that year carries the same numbers."""
-    notes = cells[cells["note"].str.contains(_BY_STOCK, regex=False, na=False)]
-    year_of = dict(zip(reports["source_path"].astype(str), reports["year"]))
+    cells = with_settled_columns(cells)
+    by_stock = cells[cells["settled_rule"] == "active_stock"]
+    year_of = dict(zip(reports["report_id"].astype(str), reports["year"]))
     out = set()
-    for c in notes.itertuples(index=False):
-        year = year_of.get(c.note.split(_BY_STOCK, 1)[1])
+    for c in by_stock.itertuples(index=False):
+        year = year_of.get(str(c.settled_by))
         if year is not None and year == year:
             out.add((str(c.report_id), str(c.row), int(year)))
     return out
@@ -171,6 +179,7 @@ def settle_active_across_years(reports: pd.DataFrame, cells: pd.DataFrame) -> tu
     """Cells of collapsed active rows settled from other reports of the agency; {report_id: n settled}."""
     from .collapsed import splits
 
+    cells = with_settled_columns(cells)
     if cells.empty or reports.empty:
         return cells, {}
     flagged = cells[(cells["flag"] == "unreadable") & (cells["table"] == "active")]
@@ -217,7 +226,7 @@ def settle_active_across_years(reports: pd.DataFrame, cells: pd.DataFrame) -> tu
             cols = templates.ACTIVE_COLUMNS[fmt][row]
             candidates = {tuple(float(v) for v in c) for c in splits(raw.split(), len(cols))}
             choice, by = _same_report(candidates, printed(key, row, skip=rid))
-            how = "the same row printed in"
+            how = "same_report"
             if choice is None and fmt == "v2021" and row in STOCK_ROWS:
                 prev = printed((agency, fmt, year - 1), row)
                 nxt = printed((agency, fmt, year + 1), row)
@@ -225,9 +234,9 @@ def settle_active_across_years(reports: pd.DataFrame, cells: pd.DataFrame) -> tu
                 after_prev = {c for c in candidates if c[2] == p[2] + c[0] - c[1]} if p else None
                 before_next = {c for c in candidates if n[2] == c[2] + n[0] - n[1]} if n else None
                 choice, by = _choose(after_prev, before_next, prev_id, next_id)
-                how = "active.stock with"
+                how = "active_stock"
             if choice is not None:
-                settled[(rid, row)] = (choice, f"{how} {source.get(by, by)}")
+                settled[(rid, row)] = (choice, how, by)
                 for col, v in zip(cols, choice):
                     known[(rid, row, col)] = v
                 del pending[(rid, row)]
@@ -240,13 +249,16 @@ def settle_active_across_years(reports: pd.DataFrame, cells: pd.DataFrame) -> tu
     if isinstance(cells["method"].dtype, pd.CategoricalDtype) and "settled" not in cells["method"].cat.categories:
         cells["method"] = cells["method"].cat.add_categories(["settled"])
     counts: dict[str, int] = {}
-    for (rid, row), (values, by) in settled.items():
+    words = {"same_report": "the same row printed in", "active_stock": "active.stock with"}
+    for (rid, row), (values, how, by) in settled.items():
         cols = templates.ACTIVE_COLUMNS[where[rid][1]][row]
         for col, v in zip(cols, values):
             m = (cells["report_id"] == rid) & (cells["table"] == "active") & (cells["row"] == row) & (cells["column"] == col)
             cells.loc[m, "value"] = v
             cells.loc[m, "flag"] = "value"
             cells.loc[m, "method"] = "settled"
-            cells.loc[m, "note"] = f"recovered from collapsed digits {cells.loc[m, 'raw'].iloc[0]!r}, settled across reports by {by}"
+            cells.loc[m, "settled_by"] = str(by)
+            cells.loc[m, "settled_rule"] = how
+            cells.loc[m, "note"] = f"recovered from collapsed digits {cells.loc[m, 'raw'].iloc[0]!r}, settled across reports by {words[how]} {source.get(by, by)}"
         counts[rid] = counts.get(rid, 0) + len(cols)
     return cells, counts
