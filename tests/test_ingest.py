@@ -308,3 +308,22 @@ def test_carry_compares_the_later_report_with_the_earlier_one():
     assert forward == before  # the real pair agrees
     assert (carry.loc["total", "expected"], carry.loc["total", "observed"], carry.loc["total", "status"]) == (before, before + 5, "fail")
     assert (carry.drop(index="total")["status"] == "pass").all()
+
+
+def test_problems_are_data_and_a_missing_agency_is_said(tmp_path):
+    """A real page excerpt that prints no agency: without a manifest its agency is null and its
+    problems say so (no_agency); the message is rendered from the problems, and a manifest that
+    names the body removes that problem."""
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(RAW / "2020_shenjiju-flipbook_page9.txt", raw / "a.txt")
+    shutil.copy(RAW / "2019_putian-linyeju_page.txt", raw / "b.txt")
+    r = ingest(raw, tmp_path / "out", jobs=1).reports.set_index("source_path")
+    assert pd.isna(r.loc["a.txt", "agency"]) and "no_agency" in list(r.loc["a.txt", "problems"])
+    assert "no agency printed" in r.loc["a.txt", "message"]
+    assert r.loc["b.txt", "agency"] == "莆田市林业局" and "no_agency" not in list(r.loc["b.txt", "problems"])
+    (raw / "SOURCES.csv").write_text("file,agency,year\na.txt,某区审计局,2020\n", encoding="utf-8")
+    r = ingest(raw, tmp_path / "out", jobs=1).reports.set_index("source_path")
+    assert r.loc["a.txt", "agency"] == "某区审计局" and "no_agency" not in list(r.loc["a.txt", "problems"])
+    stored = ogi.load(tmp_path / "out").reports.set_index("source_path")
+    assert list(stored.loc["a.txt", "problems"]) == list(r.loc["a.txt", "problems"])  # a list column in the store

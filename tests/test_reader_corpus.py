@@ -174,13 +174,16 @@ def test_pre2019_reports(name):
 
 def test_status_partial_when_a_core_cell_is_unreadable():
     """Unreadable active cells leave a complete report ok; an unreadable requests cell does not."""
-    from ogi.report import status_for
+    from ogi.problems import Kind, Problem, status
 
-    assert status_for([], False, {"active": 3}) == "ok"
-    assert status_for([], False, {"requests": 1}) == "partial"
-    assert status_for([], False, {"appeals": 2, "active": 1}) == "partial"
-    assert status_for(["appeals"], False, {}) == "partial"
-    assert status_for([], True, {}) == "partial"
+    unreadable = lambda **n: Problem(Kind.UNREADABLE_CELLS, counts=tuple(n.items()))  # noqa: E731
+    assert status([unreadable(active=3)]) == "ok"
+    assert status([unreadable(requests=1)]) == "partial"
+    assert status([unreadable(appeals=2, active=1)]) == "partial"
+    assert status([Problem(Kind.MISSING_TABLE, tables=("appeals",))]) == "partial"
+    assert status([Problem(Kind.MISSING_ROWS, tables=("requests",), rows=("granted",))]) == "partial"
+    assert status([Problem(Kind.TIME_LIMIT), Problem(Kind.MISSING_ROWS)]) == "failed"
+    assert status([Problem(Kind.NO_AGENCY), Problem(Kind.RECOVERED_CELLS, counts=(("cells", 3),))]) == "ok"
 
 
 def test_pinyin_injected_mirror_is_read_as_pre2019():

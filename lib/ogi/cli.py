@@ -16,7 +16,7 @@ def cmd_parse(args) -> int:
         for f in args.files:
             prov = manifest_for(f)  # the same manifest `ogi ingest` would use: the same answer
             for r in read_reports(f):  # a scraper CSV holds one report per row
-                apply_manifest(r.meta, {**prov, "year": None} if "#row=" in (r.meta["source_path"] or "") else prov)
+                r.problems = apply_manifest(r.meta, {**prov, "year": None} if "#row=" in (r.meta["source_path"] or "") else prov, r.problems)
                 yield r
 
     for report in reports():

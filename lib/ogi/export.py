@@ -46,6 +46,7 @@ def wide(processed_dir=None, all_files: bool = False) -> tuple[pd.DataFrame, pd.
     order = [f"{t}.{r}.{c}" for (t, r, c) in _labels() if f"{t}.{r}.{c}" in values.columns]
     values = values.reindex(columns=order)
     table = reports[EXPORT_COLUMNS].join(values, on="report_id")
+    table["problems"] = [", ".join(v) if isinstance(v, (list, tuple)) or hasattr(v, "tolist") else "" for v in table["problems"]]  # one cell for a spreadsheet
     labels = _labels()
     meta_doc = {
         "report_id": "file hash (SHA-256, 16 hex digits)", "source_path": "file under data/raw",
@@ -55,6 +56,7 @@ def wide(processed_dir=None, all_files: bool = False) -> tuple[pd.DataFrame, pd.
         "script": "simplified / traditional",
         "printed_agency": "the agency as the report prints it (agency is the manifest's when one names it)",
         "printed_year": "the year as the report prints it",
+        "problems": "the kinds of problem the reader found (ogi.problems.Kind), comma-separated",
         "agency_key": "normalised name that joins an agency's years", "province": "province (name)",
         "city": "city (name)", "county": "county or district (name)",
         "region_code": "6-digit administrative-division code of the most specific region",

@@ -29,7 +29,11 @@ import pandas as pd
 from . import crossyear, paths
 from .identity import IDENTITY_COLUMNS, identity_frame, primaries
 from .normalize import to_simplified
-from .report import CELL_COLUMNS, REPORT_COLUMNS, cells_from_columns, checks_frame, read_reports, status_for
+from .problems import Kind, Problem
+from .problems import kinds as kinds_of
+from .problems import message as message_of
+from .problems import status as status_of
+from .report import CELL_COLUMNS, REPORT_COLUMNS, cells_from_columns, checks_frame, read_reports
 from .cache import ResultCache
 from .store import CATEGORICAL, TABLE_FILES
 
@@ -109,16 +113,22 @@ def _int_or_none(v) -> int | None:
     return int(m.group(1)) if m else None
 
 
-def apply_manifest(meta: dict, prov: dict) -> dict:
+def apply_manifest(meta: dict, prov: dict, problems: list | None = None) -> list:
     """The manifest's agency and year win over what the text printed (a fragment, a typo, an
     excerpt without its title); what was printed is kept in printed_agency / printed_year, so a
-    disagreement is a finding (quality.py), not a lost fact."""
+    disagreement is a finding (quality.py), not a lost fact. A report with no agency from either
+    gets the problem no_agency. Returns the problems (message and kinds re-rendered)."""
     meta.setdefault("printed_agency", meta.get("agency"))
     meta.setdefault("printed_year", meta.get("year"))
     meta["source_url"] = meta.get("source_url") or prov.get("source_url")
     meta["agency"] = manifest_agency(prov.get("agency")) or meta.get("printed_agency")
     meta["year"] = prov.get("year") or meta.get("printed_year")
-    return meta
+    problems = [p for p in (problems or []) if p.kind is not Kind.NO_AGENCY]
+    if meta["agency"] is None and meta.get("status") in ("ok", "partial"):
+        problems.append(Problem(Kind.NO_AGENCY, "no agency printed (title, header or signature) and none in a manifest"))
+    if problems or meta.get("problems"):
+        meta.update(message=message_of(problems), problems=kinds_of(problems))
+    return problems
 
 
 def manifest_for(path: str | Path) -> dict:
@@ -180,31 +190,29 @@ def read_one(path: str, timeout: float) -> list[tuple[dict, list[list] | None, l
     try:
         # columns, not rows: the parent appends them per column, far faster than transposing later
         return [
-            (r.meta, [list(c) for c in zip(*r.cell_rows)] if r.cell_rows else None, r.check_rows) for r in read_reports(path)
+            ({**r.meta, PROBLEMS: r.problems}, [list(c) for c in zip(*r.cell_rows)] if r.cell_rows else None, r.check_rows)
+            for r in read_reports(path)
         ]
     except _Timeout:
-        data = Path(path).read_bytes()
-        meta = dict.fromkeys(REPORT_COLUMNS)
-        meta.update(
-            report_id=hashlib.sha256(data).hexdigest()[:16],
-            status="failed",
-            message=f"{TIME_LIMIT} ({timeout:g} s per file)",
-        )
-        return [(meta, None, [])]
+        return _failed(Path(path), f"{TIME_LIMIT} ({timeout:g} s per file)", Kind.TIME_LIMIT)
     finally:
         if use_alarm:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, old)
 
 
-def _failed(path: Path, why: str) -> list[tuple[dict, list[list] | None, list]]:
+def _failed(path: Path, why: str, kind: Kind = Kind.INTERNAL_ERROR) -> list[tuple[dict, list[list] | None, list]]:
     try:
         rid = hashlib.sha256(path.read_bytes()).hexdigest()[:16]
     except OSError:
         rid = hashlib.sha256(str(path).encode()).hexdigest()[:16]
+    problems = [Problem(kind, why)]
     meta = dict.fromkeys(REPORT_COLUMNS)
-    meta.update(report_id=rid, status="failed", message=why)
-    return [(meta, None, [])]
+    meta.update(report_id=rid, status=status_of(problems), message=message_of(problems), problems=kinds_of(problems))
+    return [({**meta, PROBLEMS: problems}, None, [])]
+
+
+PROBLEMS = "_problems"  # the Problem objects beside the meta columns, between the worker and the corpus step
 
 
 def _show_progress() -> bool:
@@ -256,7 +264,7 @@ def _run_pool(todo: list[Path], jobs: int, timeout: float, done: Callable[[list[
                 retry.extend(p for chunk in group for p in chunk if p not in results and p not in retry)
         if isolate:
             for p in retry:
-                results[p] = _failed(p, "the reader crashed its worker process on this file")
+                results[p] = _failed(p, "the reader crashed its worker process on this file", Kind.WORKER_CRASH)
                 bar.update()
             break
         pending, isolate = [p for p in retry if p not in results], True
@@ -328,7 +336,7 @@ def ingest(
         try:
             hashes[p] = hashlib.sha256(p.read_bytes()).hexdigest()[:32]
         except OSError as e:
-            results[p] = _failed(p, f"cannot read file: {e}")
+            results[p] = _failed(p, f"cannot read file: {e}", Kind.CANNOT_READ)
     if not force:
         known = cache.get_many(hashes.values())
         results.update((p, known[h]) for p, h in hashes.items() if h in known)
@@ -337,7 +345,7 @@ def ingest(
 
     def store(pairs: list[tuple[Path, tuple]]) -> None:
         cache.put_many(
-            (hashes[p], res) for p, res in pairs if p in hashes and not any((r[0].get("message") or "").startswith(TIME_LIMIT) for r in res)
+            (hashes[p], res) for p, res in pairs if p in hashes and not any(Kind.TIME_LIMIT.value in (r[0].get("problems") or ()) for r in res)
         )
 
     try:
@@ -352,7 +360,7 @@ def ingest(
 
     reports, cells, checks, duplicates = assemble(raw_dir, files, results, manifest)
     cells, settled = crossyear.settle_active_across_years(reports, cells)
-    reports = _restatus(reports, cells, settled)
+    reports = _restatus(reports, cells, settled, reports.attrs.pop(PROBLEMS, {}))
     reports = with_identity(reports, cells)
     checks = pd.concat([checks, crossyear.cross_year_checks(reports, cells)], ignore_index=True)
     checks = checks.astype({"expected": "Float64", "observed": "Float64"})
@@ -372,7 +380,7 @@ def assemble(raw_dir: Path, files: list[Path], results: dict, manifest: dict):
         row = (meta.get("source_path") or "").partition("#row=")[2]
         meta["source_path"] = f"{rel}#row={row}" if row else rel
         prov = manifest.get(rel, {})
-        apply_manifest(meta, {**prov, "year": None} if row else prov)  # a file of many reports has no one year
+        meta[PROBLEMS] = apply_manifest(meta, {**prov, "year": None} if row else prov, meta.get(PROBLEMS))  # a file of many reports has no one year
         rid = meta["report_id"]
         if rid in first_path:
             duplicates.append((first_path[rid], meta["source_path"]))
@@ -383,11 +391,13 @@ def assemble(raw_dir: Path, files: list[Path], results: dict, manifest: dict):
             for column, values in zip(cell_columns, cells):
                 column.extend(values)
         check_rows.extend(checks)
-    reports = pd.DataFrame(rows, columns=REPORT_COLUMNS)
+    index = {m["source_path"]: m for m in rows}
     for a, b in duplicates:
-        i = reports.index[reports["source_path"] == a][0]
-        note = f"identical bytes also at {b}"
-        reports.at[i, "message"] = f"{reports.at[i, 'message']}; {note}" if reports.at[i, "message"] else note
+        m = index[a]
+        m[PROBLEMS] = [*m.get(PROBLEMS, []), Problem(Kind.IDENTICAL_BYTES, f"identical bytes also at {b}")]
+        m.update(message=message_of(m[PROBLEMS]), problems=kinds_of(m[PROBLEMS]))
+    reports = pd.DataFrame(rows, columns=REPORT_COLUMNS)
+    reports.attrs[PROBLEMS] = {m["report_id"]: m.get(PROBLEMS, []) for m in rows}
     reports["year"] = reports["year"].astype("Int64")
     reports["printed_year"] = reports["printed_year"].astype("Int64")
     return reports, cells_from_columns(cell_columns), checks_frame(check_rows), duplicates
@@ -400,24 +410,26 @@ def with_identity(reports: pd.DataFrame, cells: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([reports.drop(columns=["primary", "duplicate_of"], errors="ignore"), primaries(reports, cells)], axis=1)
 
 
-def _restatus(reports: pd.DataFrame, cells: pd.DataFrame, settled: dict[str, int]) -> pd.DataFrame:
-    """Update status and message of reports whose cells were settled across reports."""
+def _restatus(reports: pd.DataFrame, cells: pd.DataFrame, settled: dict[str, int], problems_of: dict[str, list]) -> pd.DataFrame:
+    """Problems, status and message of the reports whose cells were settled across reports: the
+    unreadable counts from the cells as they now are, and how many were settled."""
     if not settled:
         return reports
     reports = reports.copy()
+    kinds_now = dict(zip(reports["report_id"], reports["problems"]))
     for rid, n in settled.items():
         i = reports.index[reports["report_id"] == rid][0]
         mine = cells[(cells["report_id"] == rid) & (cells["flag"] == "unreadable")]
-        unreadable = mine.groupby("table", observed=True).size().to_dict()
-        parts = [p for p in str(reports.at[i, "message"] or "").split("; ") if p and not p.startswith("unreadable cells:")]
+        unreadable = tuple(mine.groupby("table", observed=True).size().items())
+        problems = [p for p in problems_of.get(rid, []) if p.kind is not Kind.UNREADABLE_CELLS]
         if unreadable:
-            parts.insert(0, "unreadable cells: " + ", ".join(f"{t} {k}" for t, k in unreadable.items()))
-        parts.append(f"{n} active cells settled across reports")
-        missing_tables = any(p.startswith("missing tables") for p in parts)
-        missing_rows = any("rows not found" in p for p in parts)
-        if reports.at[i, "status"] in ("ok", "partial"):
-            reports.at[i, "status"] = status_for(missing_tables, missing_rows, unreadable)
-        reports.at[i, "message"] = "; ".join(parts)
+            problems.insert(0, Problem(Kind.UNREADABLE_CELLS, counts=tuple((str(t), int(k)) for t, k in unreadable)))
+        problems.append(Problem(Kind.SETTLED_CELLS, counts=(("cells", n),)))
+        problems_of[rid] = problems
+        reports.at[i, "status"] = status_of(problems)
+        reports.at[i, "message"] = message_of(problems)
+        kinds_now[rid] = kinds_of(problems)
+    reports["problems"] = [kinds_now[rid] for rid in reports["report_id"]]
     return reports
 
 
@@ -431,7 +443,9 @@ def write_store(out_dir: Path, reports: pd.DataFrame, cells: pd.DataFrame, check
         for name, df in (("reports", reports), ("cells", cells), ("checks", checks)):
             df = df.reset_index(drop=True)
             for col in df.columns:
-                if col in CATEGORICAL[name]:
+                if col == "problems":
+                    df[col] = df[col].map(lambda v: list(v) if isinstance(v, (list, tuple)) else [])  # a list of kinds per report
+                elif col in CATEGORICAL[name]:
                     df[col] = df[col].astype("category")  # stored as Parquet dictionaries: small and fast to load
                 elif df[col].dtype == object:
                     df[col] = df[col].astype("string")

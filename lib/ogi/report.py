@@ -30,13 +30,17 @@ from .extract.pdf import PdfProblem, extract_pdf
 from .extract.text import read_text
 from .extract.tokens import simplify_text_tokens
 from .naming import find_agency_and_year
+from .problems import Kind, Problem
+from .problems import kinds as kinds_of
+from .problems import message as message_of
+from .problems import status as status_of
 from .normalize import DecodeError, decode, detect_script, looks_binary, nfkc, strip_pinyin, to_simplified
 
 MAX_BYTES = 30 * 1024 * 1024  # a text or HTML report is well under 1 MB; larger files are not reports
 MAX_DOCUMENT_BYTES = 100 * 1024 * 1024  # PDF and Word files carry images and fonts
 REPORT_COLUMNS = [
     "report_id", "source_path", "source_url", "input_kind", "status", "message",
-    "agency", "year", "format", "script", "printed_agency", "printed_year",
+    "agency", "year", "format", "script", "printed_agency", "printed_year", "problems",
 ]  # fmt: skip
 CELL_COLUMNS = ["report_id", "table", "row", "column", "value", "flag", "raw", "locator", "note", "method"]
 CHECK_COLUMNS = ["report_id", *checks.CHECK_COLUMNS]
@@ -106,7 +110,7 @@ class Report:
     cell_rows: list[tuple] = field(default_factory=list)  # in CELL_COLUMNS order
     check_rows: list[tuple] = field(default_factory=list)  # in CHECK_COLUMNS order
     encoding: str | None = None
-    problems: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
 
     @cached_property
     def cells(self) -> pd.DataFrame:
@@ -167,21 +171,20 @@ _IS_REPORT = re.compile(r"信息公开.{0,12}年度?报告|年度报告|政府�
 # The tables whose every cell an accounting identity checks: an unreadable cell there means the
 # report's core numbers are incomplete. Active-disclosure cells have no identity, so a collapsed
 # one can stay ambiguous in a complete report; it is flagged on the cell and counted in the message.
-CORE_TABLES = ("requests", "appeals")
-
-
-def status_for(missing_tables, missing_rows: bool, unreadable: dict[str, int]) -> str:
-    """ok when every table and row of the format was found and the core tables were read in full."""
-    incomplete = bool(missing_tables) or missing_rows or any(unreadable.get(t) for t in CORE_TABLES)
-    return "partial" if incomplete else "ok"
-
-
 def _report_id(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()[:16]
 
 
-def _empty_report(meta: dict) -> Report:
-    return Report(meta)
+def _stop(meta: dict, kind: Kind, text: str) -> Report:
+    """A report with nothing read, for one reason."""
+    return with_problems(Report(meta), [Problem(kind, text)])
+
+
+def with_problems(report: Report, problems: list[Problem]) -> Report:
+    """Set the report's problems, and the status and message that follow from them."""
+    report.problems = list(problems)
+    report.meta.update(status=status_of(problems), message=message_of(problems), problems=kinds_of(problems))
+    return report
 
 
 def read_report(path: str | Path, *, root: str | Path | None = None, source_url: str | None = None) -> Report:
@@ -193,8 +196,8 @@ def read_report(path: str | Path, *, root: str | Path | None = None, source_url:
     try:
         data = path.read_bytes()
     except OSError as e:
-        meta.update(report_id=_report_id(str(path).encode()), message=f"cannot read file: {e.strerror or e}")
-        return _empty_report(meta)
+        meta.update(report_id=_report_id(str(path).encode()))
+        return _stop(meta, Kind.CANNOT_READ, f"cannot read file: {e.strerror or e}")
     return read_bytes(data, meta)
 
 
@@ -215,17 +218,15 @@ def read_reports(path: str | Path, *, root: str | Path | None = None, source_url
     rows = report_rows(text) if text is not None else None
     if rows is None:
         meta = dict.fromkeys(REPORT_COLUMNS)
-        meta.update(report_id=_report_id(data), source_path=source_path, source_url=source_url, input_kind="csv",
-                    status="not_a_report", message="a CSV without a column of report texts")  # fmt: skip
-        return [Report(meta)]
+        meta.update(report_id=_report_id(data), source_path=source_path, source_url=source_url, input_kind="csv")
+        return [_stop(meta, Kind.NOT_A_REPORT, "a CSV without a column of report texts")]
     out = []
     for row in rows:
         meta = dict.fromkeys(REPORT_COLUMNS)
         meta.update(source_path=f"{source_path}#row={row.number}", source_url=row.url or source_url)
         if not row.text.strip():
-            meta.update(report_id=_report_id(data + f"#row={row.number}".encode()), input_kind="csv", status="not_a_report",
-                        message=f"row {row.number} of the CSV has no report text" + (f" ({row.title})" if row.title else ""))  # fmt: skip
-            out.append(Report(meta))
+            meta.update(report_id=_report_id(data + f"#row={row.number}".encode()), input_kind="csv")
+            out.append(_stop(meta, Kind.NOT_A_REPORT, f"row {row.number} of the CSV has no report text" + (f" ({row.title})" if row.title else "")))
             continue
         rep = read_bytes(row.text.encode("utf-8"), meta)
         agency, year = title_hints(row.title)
@@ -253,49 +254,38 @@ def read_bytes(data: bytes, meta: dict | None = None, name: str = "") -> Report:
     try:
         return _read(data, meta, name or meta.get("source_path") or "")
     except Exception as e:  # a bug must not sink a batch: record it on the report
-        meta.update(status="failed", message=f"internal error while reading: {type(e).__name__}: {e}")
-        return _empty_report(meta)
+        return _stop(meta, Kind.INTERNAL_ERROR, f"internal error while reading: {type(e).__name__}: {e}")
 
 
 def _read(data: bytes, meta: dict, name: str) -> Report:
     if not data.strip():
-        meta.update(status="failed", message="empty file", input_kind="text")
-        return _empty_report(meta)
+        meta["input_kind"] = "text"
+        return _stop(meta, Kind.EMPTY, "empty file")
     kind = sniff(data, name)
     meta["input_kind"] = {"ole": "doc", "zip": "docx"}.get(kind, kind)
     if kind == "ole":
-        meta.update(
-            status="failed",
-            message="old binary Word/WPS file (.doc/.wps): convert it first, e.g. `libreoffice --headless --convert-to docx FILE`",
-        )
-        return _empty_report(meta)
+        return _stop(meta, Kind.UNSUPPORTED, "old binary Word/WPS file (.doc/.wps): convert it first, e.g. `libreoffice --headless --convert-to docx FILE`")
     if kind == "zip":
-        meta.update(status="failed", message="a zip archive that is not a Word document")
-        return _empty_report(meta)
+        return _stop(meta, Kind.UNSUPPORTED, "a zip archive that is not a Word document")
     if kind in ("pdf", "docx"):
         if len(data) > MAX_DOCUMENT_BYTES:
-            meta.update(status="failed", message=f"file too large ({len(data) // 1048576} MB > {MAX_DOCUMENT_BYTES // 1048576} MB)")
-            return _empty_report(meta)
+            return _stop(meta, Kind.TOO_LARGE, f"file too large ({len(data) // 1048576} MB > {MAX_DOCUMENT_BYTES // 1048576} MB)")
         try:
             tokens, plain = extract_pdf(data) if kind == "pdf" else extract_docx(data)
         except (PdfProblem, DocxProblem) as e:
-            status = "partial" if "no text layer" in str(e) else "failed"
-            meta.update(status=status, message=str(e))
-            if status == "partial":
+            if getattr(e, "image_only", False):
                 meta["format"] = "unknown"
-            return _empty_report(meta)
+                return _stop(meta, Kind.IMAGE_ONLY, str(e))  # a report, not read: partial
+            return _stop(meta, Kind.CANNOT_READ, str(e))
         return build_report(tokens, plain, meta)
     if len(data) > MAX_BYTES:
-        meta.update(status="failed", message=f"file too large for a report ({len(data) // 1048576} MB > {MAX_BYTES // 1048576} MB)")
-        return _empty_report(meta)
+        return _stop(meta, Kind.TOO_LARGE, f"file too large for a report ({len(data) // 1048576} MB > {MAX_BYTES // 1048576} MB)")
     if looks_binary(data):
-        meta.update(status="failed", message="binary data, not a text, HTML, PDF or Word report")
-        return _empty_report(meta)
+        return _stop(meta, Kind.UNSUPPORTED, "binary data, not a text, HTML, PDF or Word report")
     try:
         text, encoding = decode(data)
     except DecodeError as e:
-        meta.update(status="failed", message=f"cannot decode: {e}")
-        return _empty_report(meta)
+        return _stop(meta, Kind.CANNOT_DECODE, f"cannot decode: {e}")
     if kind == "html":
         tokens, plain = extract_html(text)
     else:
@@ -315,12 +305,12 @@ def build_report(tokens, plain: str, meta: dict, encoding: str | None = None, re
     meta["printed_agency"], meta["printed_year"] = meta["agency"], year  # before any manifest
     tokens = simplify_text_tokens(tokens)
     result = aligner.align(tokens, repeats_merged)
-    problems = list(result.problems)
+    layout = [Problem(Kind.LAYOUT, text) for text in result.problems]
 
     found = [t for t in TABLES if result.found.get(t)]
     fmt = result.active_format or result.requests_format
     if result.active_format and result.requests_format == "v2021" and result.active_format == "v2019":
-        problems.append("the active table is in the 2019 format but （六） is split as in 2021")
+        layout.append(Problem(Kind.LAYOUT, "the active table is in the 2019 format but （六） is split as in 2021"))
     single_other = result.requests_format == "v2019"
     if not found and result.active_format:
         fmt = result.active_format  # the active table's header survives even with no rows
@@ -344,23 +334,23 @@ def build_report(tokens, plain: str, meta: dict, encoding: str | None = None, re
     chk = checks.report_checks(cells, req_rows, bool(result.found.get("appeals")))
     check_rows = [(rid, c["check"], c["scope"], c["expected"], c["observed"], c["status"]) for c in chk]
 
-    # status and message
+    # problems, and the status and message that follow
     if not found:
         if meta["format"] == "pre2019":
-            meta.update(status="partial", message="pre-2019 format: no standard tables")
+            why = [Problem(Kind.PRE2019_NO_TABLES, "pre-2019 format: no standard tables")]
         elif not _IS_REPORT.search(simple):
-            meta.update(status="not_a_report", message="no annual-report wording and no standard tables found")
+            why = [Problem(Kind.NOT_A_REPORT, "no annual-report wording and no standard tables found")]
         else:
-            meta.update(status="partial", message="no standard table found (excerpt, prose only or unrecognised layout)")
-        return Report(meta, cell_rows, check_rows, encoding, problems)
-    notes = []
-    missing_tables = [t for t in TABLES if not result.found.get(t)]
+            why = [Problem(Kind.NO_TABLES, "no standard table found (excerpt, prose only or unrecognised layout)")]
+        return with_problems(Report(meta, cell_rows, check_rows, encoding), why)
+    problems: list[Problem] = []
+    missing_tables = tuple(t for t in TABLES if not result.found.get(t))
     if missing_tables:
-        notes.append("missing tables: " + ", ".join(missing_tables))
+        problems.append(Problem(Kind.MISSING_TABLE, tables=missing_tables))
     for t in found:
         rows = result.missing.get(t) or []
         if rows:
-            notes.append(f"{t}: rows not found: " + ", ".join(rows))
+            problems.append(Problem(Kind.MISSING_ROWS, tables=(t,), rows=tuple(rows)))
     unreadable: dict[str, int] = {}
     recovered = 0
     for c in cells:
@@ -369,13 +359,10 @@ def build_report(tokens, plain: str, meta: dict, encoding: str | None = None, re
         elif c.method == "recovered":
             recovered += 1
     if unreadable:
-        notes.append("unreadable cells: " + ", ".join(f"{k} {v}" for k, v in unreadable.items()))
+        problems.append(Problem(Kind.UNREADABLE_CELLS, counts=tuple(unreadable.items())))
     failing = sum(1 for c in chk if c["status"] == "fail")
-    meta["status"] = status_for(missing_tables, any(result.missing.get(t) for t in found), unreadable)
     if recovered:
-        notes.append(f"{recovered} cells recovered from collapsed digit runs")
+        problems.append(Problem(Kind.RECOVERED_CELLS, counts=(("cells", recovered),)))
     if failing:
-        notes.append(f"{failing} accounting checks fail in the source")
-    notes.extend(problems)
-    meta["message"] = "; ".join(notes) or None
-    return Report(meta, cell_rows, check_rows, encoding, problems)
+        problems.append(Problem(Kind.FAILING_CHECKS, counts=(("checks", failing),)))
+    return with_problems(Report(meta, cell_rows, check_rows, encoding), problems + layout)

@@ -19,6 +19,10 @@ MAX_PAGES = 300
 class PdfProblem(Exception):
     """A PDF that cannot be read as a report (no text layer, too many pages, encrypted…)."""
 
+    def __init__(self, text: str, image_only: bool = False) -> None:
+        super().__init__(text)
+        self.image_only = image_only  # a report whose pages are pictures: partial, not failed
+
 
 def _inside(obj, boxes) -> bool:
     cx = (obj["x0"] + obj["x1"]) / 2
@@ -67,5 +71,5 @@ def extract_pdf(data: bytes) -> tuple[list[Token], str]:
                             continue  # covered by a merged cell, emitted at its origin
                         tokens.extend(cell_tokens(cell, f"page {p_no} table {table_no} row {r} col {c}", len(tokens)))
         if n_chars < 20:
-            raise PdfProblem("image-only PDF: no text layer")
+            raise PdfProblem("image-only PDF: no text layer", image_only=True)
     return tokens, "\n".join(plain)
