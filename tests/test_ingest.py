@@ -174,6 +174,7 @@ def test_ingest_on_a_dask_cluster_writes_the_same_store(tmp_path):
     pd.testing.assert_frame_equal(local.reports, remote.reports)
     pd.testing.assert_frame_equal(local.cells, remote.cells)
     pd.testing.assert_frame_equal(local.checks, remote.checks)
+    assert cached_count(tmp_path / "dask" / "cache") == 3  # the Dask path caches its readings too
 
 
 def test_the_same_inputs_give_the_same_tables(tmp_path):

@@ -272,17 +272,22 @@ def _run_pool(todo: list[Path], jobs: int, timeout: float, done: Callable[[list[
     return results
 
 
-def _run_dask(todo: list[Path], address: str, timeout: float) -> dict[Path, tuple]:
-    from dask.distributed import Client
+def _run_dask(todo: list[Path], address: str, timeout: float, done: Callable[[list[tuple[Path, tuple]]], None] | None = None) -> dict[Path, tuple]:
+    """Read files on a Dask cluster; `done` receives each file's result as it arrives (the cache is
+    written as the batch goes, as with the process pool)."""
+    from dask.distributed import Client, as_completed
 
+    done = done or (lambda pairs: None)
     results: dict[Path, tuple] = {}
     with Client(address) as client:
-        futures = client.map(read_one, [str(p) for p in todo], timeout=timeout, pure=False)
-        for p, fut in zip(todo, futures):
+        futures = {client.submit(read_one, str(p), timeout, pure=False): p for p in todo}
+        for fut in as_completed(futures):
+            p = futures[fut]
             try:
                 results[p] = fut.result()
             except Exception as e:  # noqa: BLE001
                 results[p] = _failed(p, f"reader error on the Dask cluster: {type(e).__name__}: {e}")
+            done([(p, results[p])])
     return results
 
 
@@ -350,9 +355,7 @@ def ingest(
 
     try:
         if todo and dask_address:
-            fresh = _run_dask(todo, dask_address, timeout)
-            store(list(fresh.items()))
-            results.update(fresh)
+            results.update(_run_dask(todo, dask_address, timeout, store))
         elif todo:
             results.update(_run_pool(todo, min(jobs, len(todo)), timeout, store))
     finally:
