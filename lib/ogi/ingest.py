@@ -361,9 +361,9 @@ def ingest(
     finally:
         cache.close()
 
-    reports, cells, checks, duplicates = assemble(raw_dir, files, results, manifest)
+    reports, cells, checks, duplicates, problems_of = assemble(raw_dir, files, results, manifest)
     cells, settled = crossyear.settle_active_across_years(reports, cells)
-    reports = _restatus(reports, cells, settled, reports.attrs.pop(PROBLEMS, {}))
+    reports = _restatus(reports, cells, settled, problems_of)
     reports = with_identity(reports, cells)
     checks = pd.concat([checks, crossyear.cross_year_checks(reports, cells)], ignore_index=True)
     checks = checks.astype({"expected": "Float64", "observed": "Float64"})
@@ -372,7 +372,8 @@ def ingest(
 
 
 def assemble(raw_dir: Path, files: list[Path], results: dict, manifest: dict):
-    """Per-file results → the three tables, with provenance joined and identical files counted once."""
+    """Per-file results → the three tables, with provenance joined and identical files counted once
+    (and each report's problems, by report_id)."""
     rows, check_rows = [], []
     cell_columns: list[list] = [[] for _ in CELL_COLUMNS]
     first_path: dict[str, str] = {}
@@ -400,10 +401,10 @@ def assemble(raw_dir: Path, files: list[Path], results: dict, manifest: dict):
         m[PROBLEMS] = [*m.get(PROBLEMS, []), Problem(Kind.IDENTICAL_BYTES, f"identical bytes also at {b}")]
         m.update(message=message_of(m[PROBLEMS]), problems=kinds_of(m[PROBLEMS]))
     reports = pd.DataFrame(rows, columns=REPORT_COLUMNS)
-    reports.attrs[PROBLEMS] = {m["report_id"]: m.get(PROBLEMS, []) for m in rows}
+    problems_of = {m["report_id"]: m.get(PROBLEMS, []) for m in rows}  # not in DataFrame.attrs: pandas deep-copies those on every step
     reports["year"] = reports["year"].astype("Int64")
     reports["printed_year"] = reports["printed_year"].astype("Int64")
-    return reports, cells_from_columns(cell_columns), checks_frame(check_rows), duplicates
+    return reports, cells_from_columns(cell_columns), checks_frame(check_rows), duplicates, problems_of
 
 
 def with_identity(reports: pd.DataFrame, cells: pd.DataFrame) -> pd.DataFrame:
