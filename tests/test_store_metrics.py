@@ -90,3 +90,38 @@ def test_export_csv_and_xlsx(store_dir, tmp_path):
     sheets = pd.read_excel(xlsx, sheet_name=None)
     assert set(sheets) == {"reports", "dictionary", "checks"}
     assert len(sheets["reports"]) == len(wide)
+
+
+def test_export_long_rates_and_stata(store_dir, tmp_path):
+    from ogi.export import _labels, export, stata_name
+
+    long = pd.read_csv(export(store_dir, tmp_path / "long.csv", shape="long"), encoding="utf-8-sig")
+    seed = long[long["source_path"] == "000_98d5d9cfaf16f11b.txt"].set_index(["table", "row", "column"])
+    cell = seed.loc[("requests", "granted", "total")]
+    assert (cell["value"], cell["flag"], cell["agency"], cell["year"], cell["region"]) == (145, "value", "临汾市人民政府", 2023, "临汾市")
+    assert {"blank", "unreadable"} <= set(long["flag"])  # flags kept, not turned into numbers
+    assert long[long["flag"] == "unreadable"]["value"].isna().all()
+
+    rates = pd.read_csv(export(store_dir, tmp_path / "rates.csv", shape="rates"), encoding="utf-8-sig")
+    d = rates[(rates["source_path"] == "000_98d5d9cfaf16f11b.txt") & (rates["metric"] == "disclosure_rate")].iloc[0]
+    assert (d["numerator"], d["denominator"], d["inputs"], d["inputs_read"]) == (180, 319, 3, 3)
+    assert d["rate"] == pytest.approx(180 / 319)
+    unread = rates[rates["n"] == 0]
+    assert unread["rate"].isna().all() and unread["numerator"].isna().all() and unread["rate_note"].notna().all()
+
+    # Stata: every cell column gets a distinct name of at most 32 characters, no dots
+    names = [stata_name(".".join(k)) for k in _labels()]
+    assert len(set(names)) == len(names) and max(map(len, names)) <= 32 and not any("." in n for n in names)
+    dta = export(store_dir, tmp_path / "wide.dta")
+    with pd.io.stata.StataReader(dta) as reader:
+        back = reader.read()
+        labels = reader.variable_labels()
+    seed_row = back[back["source_path"] == "000_98d5d9cfaf16f11b.txt"].iloc[0]
+    assert seed_row["q_gran_tota"] == 145 and seed_row["year"] == 2023 and seed_row["agency"] == "临汾市人民政府"
+    assert labels["q_gran_tota"] == "（一）予以公开 · 总计"
+    assert len(back) == len(pd.read_csv(export(store_dir, tmp_path / "wide.csv"), encoding="utf-8-sig"))
+    with open(tmp_path / "wide.csv", "rb") as f:
+        assert f.read(3) == b"\xef\xbb\xbf"  # UTF-8 with BOM, so Excel reads the Chinese
+    out = subprocess.run([sys.executable, "-m", "ogi", "export", str(store_dir), "--rates", "--to", str(tmp_path / "r.dta")],
+                         capture_output=True, text=True, check=True)  # fmt: skip
+    assert "wrote" in out.stdout and (tmp_path / "r.dta").exists()

@@ -54,7 +54,8 @@ def cmd_check(args) -> int:
 def cmd_export(args) -> int:
     from .export import export
 
-    path = export(args.dir, args.to, all_files=args.all_files)
+    shape = "long" if args.long else "rates" if args.rates else "wide"
+    path = export(args.dir, args.to, all_files=args.all_files, shape=shape)
     print(f"wrote {path}")
     return 0
 
@@ -102,9 +103,12 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--strict", action="store_true", help="exit 1 when anything is reported")
     s.set_defaults(func=cmd_check)
 
-    s = sub.add_parser("export", help="write one row per report, one column per cell, to CSV or Excel")
+    s = sub.add_parser("export", help="write the store for spreadsheets, R or Stata: wide (one row per report), --long (per cell) or --rates")
     s.add_argument("dir", nargs="?", default=str(paths.PROCESSED), metavar="DIR")
-    s.add_argument("--to", required=True, metavar="FILE.csv|FILE.xlsx")
+    s.add_argument("--to", required=True, metavar="FILE.csv|.xlsx|.dta|.parquet")
+    shape = s.add_mutually_exclusive_group()
+    shape.add_argument("--long", action="store_true", help="one row per cell: identity, table, row, column, value, flag, raw, locator")
+    shape.add_argument("--rates", action="store_true", help="one row per report and metric: numerator, denominator, inputs read, value, note")
     s.add_argument("--all-files", action="store_true", help="every file, not only the primary of each agency and year")
     s.set_defaults(func=cmd_export)
 

@@ -64,6 +64,11 @@ for _group in ("withheld", "unavailable", "declined", "other"):
         RATES[f"reason_share.{_row}"] = ((f"row.{_row}",), (f"group.{_group}",), f"{_row} / {_group}")
 
 
+def NOTES(min_denominator: float = MIN_DENOMINATOR) -> list[str]:  # noqa: N802 — the note vocabulary
+    """Why a rate is null: its categories, in code order."""
+    return ["cells missing or unreadable", f"denominator below {min_denominator:g}: suppressed", "row not in this report's format"]
+
+
 def _codes(series: pd.Series, labels) -> np.ndarray:
     """Position of each value in `labels` (−1 when absent), fast for categorical columns."""
     labels = pd.Index(labels).astype(str)
@@ -105,9 +110,10 @@ class _Coded:
         self.usable_value = value
 
     def dense(self, rows: Sequence[str], columns: Sequence[str]):
-        """[report, row, column] values of one table, and the mask of printed numbers."""
+        """[report, row, column] values of one table, the mask of printed numbers and of cells present."""
         values = np.full((len(self.ids), len(rows), len(columns)), np.nan)
         printed = np.zeros(values.shape, dtype=bool)
+        seen = np.zeros(values.shape, dtype=bool)
         # int16 maps: r and c below have 20 million entries, int64 would be 160 MB of fresh memory each
         row_map = np.append(pd.Index(rows).get_indexer(list(ROW_KEYS)), -1).astype(np.int16)  # −1 code → −1
         col_map = np.append(pd.Index(columns).get_indexer(list(COLUMN_KEYS)), -1).astype(np.int16)
@@ -123,44 +129,95 @@ class _Coded:
         flat += c[ok]
         values.reshape(-1)[flat] = self.usable_value[ok]
         printed.reshape(-1)[flat] = self.printed[ok]
-        return values, printed
+        seen.reshape(-1)[flat] = True
+        return values, printed, seen
+
+
+def _linear(name: str) -> dict[str, float]:
+    """Component → {input cell "row.column": coefficient}; the cells whose values it adds up."""
+    if name.startswith("A."):
+        _, row, col = name.split(".")
+        return {f"{row}.total": 1.0, f"{row}.pending": -1.0} if col == "decided" else {f"{row}.{col}": 1.0}
+    if name.startswith("N."):
+        return {f"new_received.{name[2:]}": 1.0}
+    _, rows = COMPONENTS[name]
+    return {f"{r}.total": 1.0 for r in rows}
+
+
+class Inputs:
+    """Every input cell a rate may need, per report: its value and whether it applies.
+
+    An input is read when its cell holds a value or was left blank (blank and n/a count 0); a
+    requests-row total left blank is the sum of its six applicant cells when all of those were
+    read. An unreadable or absent cell is unknown: nothing that needs it is a number. The (六)
+    rows apply per report: v2021's three sub-rows where any of them is printed, else the single
+    （六）其他处理 row (v2019, or a v2021 table printing （六） as one row)."""
+
+    def __init__(self, cells: pd.DataFrame):
+        coded = _Coded(cells)
+        self.ids = coded.ids
+        n = len(self.ids)
+        self.value: dict[str, np.ndarray] = {}
+        self.applies: dict[str, np.ndarray] = {}
+        req_rows = templates.REQUEST_ROW_KEYS
+        vals, printed, seen = coded.dense(req_rows, templates.REQUEST_COLUMNS)
+        parts = vals[:, :, :6]
+        part_sum = np.where(np.isnan(parts).any(axis=2), np.nan, np.nansum(parts, axis=2))
+        blank_total = seen[:, :, 6] & ~printed[:, :, 6] & ~np.isnan(vals[:, :, 6])  # blank or n/a, not unreadable
+        totals = np.where(printed[:, :, 6], vals[:, :, 6], np.where(blank_total, part_sum, np.nan))
+        everyone = np.ones(n, dtype=bool)
+        for i, row in enumerate(req_rows):
+            self.value[f"{row}.total"] = totals[:, i]
+            self.applies[f"{row}.total"] = everyone
+        n_row = req_rows.index("new_received")
+        for j, col in enumerate(templates.APPLICANT_COLUMNS):
+            self.value[f"new_received.{col}"] = vals[:, n_row, j]
+            self.applies[f"new_received.{col}"] = everyone
+        sub = [req_rows.index(r) for r in templates.V2021_OTHER_ROWS]
+        split = seen[:, sub, :].any(axis=(1, 2))
+        for r in templates.V2021_OTHER_ROWS:
+            self.applies[f"{r}.total"] = split
+        self.applies["other.total"] = ~split
+        avals, _, _ = coded.dense(templates.APPEAL_ROWS, templates.APPEAL_COLUMNS)
+        for a, row in enumerate(templates.APPEAL_ROWS):
+            for j, col in enumerate(templates.APPEAL_COLUMNS):
+                self.value[f"{row}.{col}"] = avals[:, a, j]
+                self.applies[f"{row}.{col}"] = everyone
+
+    def combine(self, terms: dict[str, float]):
+        """(sum, inputs needed, inputs read, unread mask per input) of a linear combination."""
+        n = len(self.ids)
+        total = np.zeros(n)
+        needed = np.zeros(n, dtype=np.int32)
+        read = np.zeros(n, dtype=np.int32)
+        unread = {}
+        for key, coef in terms.items():
+            applies, v = self.applies[key], self.value[key]
+            known = ~np.isnan(v)
+            total += np.where(applies, np.where(known, v, np.nan) * coef, 0.0)
+            needed += applies
+            read += applies & known
+            unread[key] = applies & ~known
+        return total, needed, read, unread
 
 
 def components(cells: pd.DataFrame) -> pd.DataFrame:
     """One row per report: N, C, T, F, outcome groups and rows, applicant columns of N, appeals parts.
 
-    Requests rows use their 总计 cell when printed, else the sum of the six applicant columns
-    (authors sometimes leave 总计 blank); NaN when a needed cell is missing or unreadable.
+    NaN when any cell a component needs was not read (see `Inputs`): never a partial sum.
     """
-    coded = _Coded(cells)
-    ids = coded.ids
-    out = {}
-    req_rows = templates.REQUEST_ROW_KEYS
-    vals, printed = coded.dense(req_rows, templates.REQUEST_COLUMNS)
-    present = ~np.isnan(vals).all(axis=2)  # row printed at all in this report
-    parts = vals[:, :, :6]
-    part_sum = np.where(np.isnan(parts).any(axis=2), np.nan, np.nansum(parts, axis=2))
-    totals = np.where(printed[:, :, 6], vals[:, :, 6], part_sum)
-    row_index = {k: n for n, k in enumerate(req_rows)}
-    for name, (_, rows) in COMPONENTS.items():
-        idx = [row_index[r] for r in rows]
-        if name.startswith("group."):
-            # a group is known when at least one of its rows is printed (v2019 prints one （六） row)
-            sub_present = present[:, idx]
-            summed = np.nansum(np.where(sub_present, totals[:, idx], 0.0), axis=1)
-            broken = (sub_present & np.isnan(totals[:, idx])).any(axis=1)
-            out[name] = np.where(sub_present.any(axis=1) & ~broken, summed, np.nan)
-        else:
-            out[name] = np.where(present[:, idx[0]], totals[:, idx[0]], np.nan)
-    n_row = row_index["new_received"]
-    for j, c in enumerate(templates.REQUEST_COLUMNS):
-        out[f"N.{c}"] = np.where(present[:, n_row], vals[:, n_row, j], np.nan)
-    avals, _ = coded.dense(templates.APPEAL_ROWS, templates.APPEAL_COLUMNS)
-    for a, r in enumerate(templates.APPEAL_ROWS):
-        for j, c in enumerate(templates.APPEAL_COLUMNS):
-            out[f"A.{r}.{c}"] = avals[:, a, j]
-        out[f"A.{r}.decided"] = out[f"A.{r}.total"] - out[f"A.{r}.pending"]
-    return pd.DataFrame(out, index=ids)
+    inputs = Inputs(cells)
+    names = [*COMPONENTS, *(f"N.{c}" for c in templates.REQUEST_COLUMNS)]
+    names += [f"A.{r}.{c}" for r in templates.APPEAL_ROWS for c in (*templates.APPEAL_COLUMNS, "decided")]
+    return pd.DataFrame({name: inputs.combine(_linear(name))[0] for name in names}, index=inputs.ids)
+
+
+def _terms(names: Sequence[str]) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for name in names:
+        for key, coef in _linear(name).items():
+            out[key] = out.get(key, 0.0) + coef
+    return out
 
 
 def rates(
@@ -172,46 +229,57 @@ def rates(
     min_denominator: float = MIN_DENOMINATOR,
     all_files: bool = False,
 ) -> pd.DataFrame:
-    """Long table of rates: [by…|report_id], metric, numerator, denominator, n, value, note.
+    """Long table of rates: [by…|report_id], metric, numerator, denominator, n, inputs,
+    inputs_read, unread (per report) or n_reports (grouped), value, note.
 
+    A rate is a number only when every input cell was read (`inputs_read == inputs`); else
+    numerator, denominator and value are null, note says so and `unread` names the cells.
     With `by` (columns of `reports`, e.g. ["year"] or ["agency", "year"]) numerators and
-    denominators are summed over the reports of each group that have both; n counts them. Only
+    denominators are summed over the reports of each group whose inputs were all read; n counts
+    them, n_reports counts the group. Only
     the primary file of each agency and year is summed (a report printed twice counts once)
     unless `all_files`.
     """
     if by and reports is not None and "primary" in reports.columns and not all_files:
         keep = set(reports.loc[reports["primary"].astype(bool), "report_id"].astype(str))
         cells = cells[cells["report_id"].astype(str).isin(keep)]
-    comp = components(cells)
+    inputs = Inputs(cells)
     names = list(metrics or RATES)
-    arrays = {c: comp[c].to_numpy(dtype="float64") for c in comp.columns}
-    n_rep = len(comp)
-
-    def total(cols: Sequence[str]) -> np.ndarray:
-        if any(c not in arrays for c in cols):
-            return np.full(n_rep, np.nan)
-        return np.sum([arrays[c] for c in cols], axis=0)  # NaN if any part is unknown
-
-    num = np.array([total(RATES[m][0]) for m in names]).reshape(len(names), n_rep)
-    den = np.array([total(RATES[m][1]) for m in names]).reshape(len(names), n_rep)
-    ok = ~np.isnan(num) & ~np.isnan(den)
-    num, den = np.where(ok, num, np.nan), np.where(ok, den, np.nan)
+    n_rep = len(inputs.ids)
+    num = np.empty((len(names), n_rep))
+    den = np.empty((len(names), n_rep))
+    needed = np.empty((len(names), n_rep), dtype=np.int32)
+    read = np.empty((len(names), n_rep), dtype=np.int32)
+    absent = np.zeros((len(names), n_rep), dtype=bool)
+    unread_keys: list[dict[str, np.ndarray]] = []
+    for i, m in enumerate(names):
+        num_terms, den_terms = _terms(RATES[m][0]), _terms(RATES[m][1])
+        num[i], num_needed, _, _ = inputs.combine(num_terms)
+        absent[i] = num_needed == 0  # a (六) row the report's format does not print
+        den[i] = inputs.combine(den_terms)[0]
+        _, needed[i], read[i], unread = inputs.combine(dict.fromkeys([*num_terms, *den_terms], 1.0))
+        unread_keys.append(unread)
+    ok = (needed == read) & ~absent  # every input read: then numerator and denominator are numbers
     if by:
         if reports is None:
             raise ValueError("grouping needs the reports frame")
         meta = reports.assign(report_id=reports["report_id"].astype(str)).set_index("report_id")[list(by)]
-        keys_frame = meta.reindex(comp.index).reset_index(drop=True)
+        keys_frame = meta.reindex(inputs.ids).reset_index(drop=True)
         wide = pd.concat(
             [keys_frame,
-             pd.DataFrame(np.nan_to_num(num.T), columns=[f"num|{m}" for m in names]),
-             pd.DataFrame(np.nan_to_num(den.T), columns=[f"den|{m}" for m in names]),
-             pd.DataFrame(ok.T.astype(int), columns=[f"n|{m}" for m in names])],
+             pd.DataFrame(np.where(ok, num, 0.0).T, columns=[f"num|{m}" for m in names]),
+             pd.DataFrame(np.where(ok, den, 0.0).T, columns=[f"den|{m}" for m in names]),
+             pd.DataFrame(ok.T.astype(int), columns=[f"n|{m}" for m in names]),
+             pd.DataFrame(needed.T, columns=[f"in|{m}" for m in names]),
+             pd.DataFrame(read.T, columns=[f"rd|{m}" for m in names]),
+             pd.DataFrame({"n_reports": np.ones(n_rep, dtype=int)})],
             axis=1,
         )  # fmt: skip
         g = wide.groupby(list(by), dropna=False, observed=True).sum()
         parts = []
         for m in names:
-            part = pd.DataFrame({"numerator": g[f"num|{m}"], "denominator": g[f"den|{m}"], "n": g[f"n|{m}"]})
+            part = pd.DataFrame({"numerator": g[f"num|{m}"], "denominator": g[f"den|{m}"], "n": g[f"n|{m}"],
+                                 "n_reports": g["n_reports"], "inputs": g[f"in|{m}"], "inputs_read": g[f"rd|{m}"]})  # fmt: skip
             part.loc[part["n"] == 0, ["numerator", "denominator"]] = np.nan
             part = part.reset_index()
             part.insert(len(by), "metric", m)
@@ -220,25 +288,40 @@ def rates(
     else:
         out = pd.DataFrame(
             {
-                "report_id": pd.Categorical.from_codes(np.tile(np.arange(n_rep), len(names)), categories=comp.index),
+                "report_id": pd.Categorical.from_codes(np.tile(np.arange(n_rep), len(names)), categories=inputs.ids),
                 "metric": pd.Categorical.from_codes(np.repeat(np.arange(len(names)), n_rep), categories=names),
-                "numerator": num.ravel(),
-                "denominator": den.ravel(),
+                "numerator": np.where(ok, num, np.nan).ravel(),
+                "denominator": np.where(ok, den, np.nan).ravel(),
                 "n": ok.ravel().astype(int),
+                "inputs": needed.ravel(),
+                "inputs_read": read.ravel(),
+                "unread": _unread_lists(unread_keys, needed != read),
             }
         )
     numer = out["numerator"].to_numpy(dtype="float64")
     denom = out["denominator"].to_numpy(dtype="float64")
     missing = out["n"].to_numpy() == 0
+    if not by:
+        missing &= ~absent.ravel()
     small = ~missing & (denom < min_denominator)
     good = ~missing & ~small
     value = np.full(len(out), np.nan)
     np.divide(numer, denom, out=value, where=good)
     note = np.full(len(out), -1, dtype=np.int8)
     note[missing], note[small] = 0, 1
+    if not by:
+        note[absent.ravel()] = 2
     out["value"] = pd.array(np.where(good, value, np.nan), dtype="Float64")
-    out["note"] = pd.Categorical.from_codes(note, categories=["cells missing or unreadable", f"denominator below {min_denominator:g}: suppressed"])
+    out["note"] = pd.Categorical.from_codes(note, categories=NOTES(min_denominator))
     return out
+
+
+def _unread_lists(unread_keys: list[dict[str, np.ndarray]], short: np.ndarray) -> pd.Series:
+    """Per (metric, report): the input cells not read, as "row.column" keys joined by ", "."""
+    out = np.full(short.size, None, dtype=object)
+    for i, j in zip(*np.nonzero(short)):
+        out[i * short.shape[1] + j] = ", ".join(k for k, mask in unread_keys[i].items() if mask[j])
+    return pd.Series(out, dtype="string")
 
 
 def outcome_table(cells: pd.DataFrame) -> pd.DataFrame:
