@@ -3,6 +3,8 @@ failing notebook recorded without stopping the batch."""
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 
 from conftest import RAW
@@ -10,7 +12,7 @@ from conftest import RAW
 from ogi import batch
 
 
-def test_run_builds_the_site(tmp_path):
+def test_run_builds_the_site_quietly_and_then_only_what_changed(tmp_path, capfd):
     raw = tmp_path / "raw"
     raw.mkdir()
     for n in ["000_98d5d9cfaf16f11b.txt", "2023_pingtan_page.html", "2024_pingtan_github-pagetxt.txt", "SOURCES.csv"]:
@@ -23,12 +25,41 @@ def test_run_builds_the_site(tmp_path):
     assert pages == sorted([
         "index.html", "overview.html", "compare_2023.html", "trends_平潭综合实验区.html",
         "outcomes_临汾市人民政府_2023.html", "outcomes_平潭综合实验区_2023.html", "outcomes_平潭综合实验区_2024.html",
+        "region_山西省.html", "region_福建省.html",  # a page per province
     ])
     index = (site / "index.html").read_text(encoding="utf-8")
     assert 'href="outcomes_临汾市人民政府_2023.html"' in index
     assert "broken.txt" in index  # files that were not read are listed with their reason
     outcome = (site / "outcomes_临汾市人民政府_2023.html").read_text(encoding="utf-8")
-    assert "180 / 319 = 56.43%" in outcome and "<img" in outcome
+    assert "180 / 319" in outcome and "56.4 %" in outcome and "<img" in outcome
+    printed = capfd.readouterr()
+    for noise in ("Kernel is running", "KeyboardInterrupt", "Traceback", "WARNING", "ERROR"):
+        assert noise not in printed.out + printed.err, noise
+    # one more report of 2023: its page, the 2023 comparison and the overview run again, nothing else
+    shutil.copy(RAW / "2023_pingtan-jingjifazhanju_page.txt", raw / "2023_pingtan-jingjifazhanju_page.txt")
+    assert batch.run(jobs=2, raw_dir=raw, processed_dir=tmp_path / "processed", out_dir=site) == 0
+    runs = json.loads((site / "run.json").read_text(encoding="utf-8"))
+    executed = sorted(j["slug"] for j in runs if j["executed"])
+    # (and 福建省's page, which lists the new file; 福州市 has two bodies now: a city page of its own)
+    assert executed == ["compare_2023", "outcomes_平潭综合实验区经济发展局_2023", "overview", "region_福州市", "region_福建省"], executed
+    assert (site / "trends_平潭综合实验区.html").exists()
+    _assert_publishable(site)
+    # 3 requests received, none processed: the header and the rates table give the same reason
+    small = (site / "outcomes_平潭综合实验区经济发展局_2023.html").read_text(encoding="utf-8")
+    assert "公开率 disclosure rate = — (suppressed: denominator 0 below 30)" in small
+    assert small.count("suppressed: denominator 0 below 30") >= 2
+
+
+def _assert_publishable(site):
+    """Every page: no float counts, no nan / <NA>, no index column, no traceback."""
+    float_count = re.compile(r">\s*-?\d[\d,]*\.0\s*<")
+    for page in site.glob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        assert not re.search(r">\s*(nan|NaN|<NA>|None)\s*<", text), page.name
+        assert "&lt;NA&gt;" not in text and not float_count.search(text), (page.name, float_count.search(text))
+        assert "row_heading" not in text and 'class="dataframe"' not in text, page.name  # tables without an index column
+        body = text[text.find("<body"):]
+        assert "Traceback" not in body and 'data-mime-type="application/vnd.jupyter.stderr"' not in body, page.name
 
 
 def test_index_escapes_names_and_records_failures(tmp_path, store_dir):

@@ -40,7 +40,7 @@ def test_outcomes_for_another_agency_and_year(tmp_path, store_dir):
     nb = _run("02_outcomes.ipynb", tmp_path, agency="上海市人民政府办公厅", year=2019, processed_dir=str(store_dir))
     text = _text(nb)
     # 予以公开 272 (258+12+1+1, 总计 left blank) + 部分公开 3, over （七）总计 805
-    assert "公开率 disclosure rate = 275 / 805 = 34.16%" in text
+    assert "公开率 disclosure rate = 34.2 % (275 / 805)" in text
     assert not _problems(nb)
 
 

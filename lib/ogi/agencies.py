@@ -25,7 +25,7 @@ def agency_table(reports: pd.DataFrame) -> pd.DataFrame:
     r = reports[reports["agency_key"].notna()].copy()
     if r.empty:
         return pd.DataFrame(columns=AGENCY_COLUMNS)
-    r["status"] = r["status"].astype(str)
+    r["status"] = r[("shown_status" if "shown_status" in r else "status")].astype(str)  # a file with no table shows as such
     rows = []
     for _, g in r.groupby(r["agency_key"].astype(str), sort=True):
         first = g.iloc[0]

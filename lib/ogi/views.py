@@ -9,10 +9,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import metrics, templates
-from .agencies import closest
+from . import metrics, present, templates
+from .agencies import agency_table, closest
+from .coverage import NO_TABLE, STATUS_COLORS, coverage
 from .identity import agency_key
 from .store import Corpus
+
+MIN_PEERS = 10  # percentiles only among at least this many comparable reports
 
 KEY_METRICS = [
     "disclosure_rate",
@@ -32,6 +35,10 @@ KEY_METRICS = [
 ]
 METRIC_LABELS = {name: f"{name} · {spec[2]}" for name, spec in metrics.RATES.items()}
 ROW_LABELS = {r.key: r.label for r in templates.REQUEST_ROWS}
+GROUP_NAMES = {
+    "granted": "予以公开 granted", "partially_granted": "部分公开 partly granted", "withheld": "不予公开 withheld",
+    "unavailable": "无法提供 unavailable", "declined": "不予处理 declined", "other": "其他处理 other",
+}  # fmt: skip
 
 
 def _str_ids(df: pd.DataFrame) -> pd.DataFrame:
@@ -59,41 +66,50 @@ class CorpusView:
         self.reports = _str_ids(corpus.reports)
         self.cells = _str_ids(corpus.cells)
         self.checks = _str_ids(corpus.checks)
+        self.coverage = coverage(self.reports, self.cells).set_index("report_id")
+        self.reports = self.reports.join(self.coverage, on="report_id")
 
-    def counts(self, by: str) -> pd.DataFrame:
-        """Reports per year × status (or format, input_kind)."""
+    def summary(self) -> str:
+        s = self.reports["shown_status"].value_counts()
+        parts = ", ".join(f"{int(s[k])} {k}" for k in ("ok", "partial", NO_TABLE, "not_a_report", "failed") if k in s)
+        return f"{len(self.reports)} files ({parts}); {len(self.cells):,} cells; {len(self.checks):,} checks"
+
+    def counts(self, by: str = "shown_status") -> pd.DataFrame:
+        """Files per year × status (files with no standard table apart from partial reports), or × format, input_kind."""
         r = self.reports.assign(year=self.reports["year"].astype("Int64").astype(str).replace("<NA>", "?"))
-        return pd.crosstab(r["year"], r[by].astype(str)).sort_index()
+        t = pd.crosstab(r["year"], r[by].astype(str)).sort_index()
+        order = [s for s in STATUS_COLORS if s in t.columns] + [c for c in t.columns if c not in STATUS_COLORS]
+        return t[order]
 
     def by_agency(self) -> pd.DataFrame:
-        r = self.reports.assign(agency=self.reports["agency"].fillna("(unknown)"))
-        return r.groupby("agency").agg(files=("report_id", "size"), years=("year", lambda s: ", ".join(str(int(y)) for y in sorted(s.dropna().unique())))).sort_values("files", ascending=False)
-
-    def failing_checks(self) -> pd.Series:
-        return self.checks[self.checks["status"] == "fail"].groupby("check", observed=True).size().rename("failing").sort_values(ascending=False)
+        t = agency_table(self.reports)
+        return t[["agency", "level", "kind", "city", "years", "files", "statuses"]].sort_values(["files", "agency"], ascending=[False, True])
 
     def check_status(self) -> pd.DataFrame:
-        return pd.crosstab(self.checks["check"].astype(str), self.checks["status"].astype(str))
+        return pd.crosstab(self.checks["check"].astype(str), self.checks["status"].astype(str)).reset_index()
 
     def flags(self) -> pd.DataFrame:
-        return pd.crosstab(self.cells["table"].astype(str), self.cells["flag"].astype(str))
+        return pd.crosstab(self.cells["table"].astype(str), self.cells["flag"].astype(str)).reset_index()
 
-    def not_ok(self) -> pd.DataFrame:
-        r = self.reports[self.reports["status"] != "ok"]
-        return r[["source_path", "status", "agency", "year", "message"]].sort_values(["status", "source_path"]).reset_index(drop=True)
+    def files(self, shown_status: str | list[str]) -> pd.DataFrame:
+        """Every file of these shown statuses, with what was read and why it is not ok."""
+        want = [shown_status] if isinstance(shown_status, str) else list(shown_status)
+        r = self.reports[self.reports["shown_status"].isin(want)]
+        r = r.assign(message=r["message"].fillna(""), agency=r["agency"].fillna("(unknown)"), year=r["year"].astype("Int64"))
+        return r[["source_path", "agency", "year", "shown_status", "reading", "message"]].sort_values(["shown_status", "source_path"])
 
     def worst(self, n: int = 10) -> pd.DataFrame:
         """Reports with the most failing checks, unreadable and blank cells."""
         fails = self.checks[self.checks["status"] == "fail"].groupby("report_id").size()
         unread = self.cells[self.cells["flag"] == "unreadable"].groupby("report_id").size()
         blank = self.cells[(self.cells["flag"] == "blank") & (self.cells["table"] != "active")].groupby("report_id").size()
-        r = self.reports.set_index("report_id")[["source_path", "agency", "year", "status"]].copy()
-        r["failing_checks"] = fails.reindex(r.index).fillna(0).astype(int)
-        r["unreadable_cells"] = unread.reindex(r.index).fillna(0).astype(int)
-        r["blank_cells"] = blank.reindex(r.index).fillna(0).astype(int)
-        r["score"] = 10 * r["failing_checks"] + r["unreadable_cells"] + 0.1 * r["blank_cells"]
-        r = r[r["score"] > 0].sort_values(["score", "source_path"], ascending=[False, True]).head(n)
-        return r.drop(columns="score").reset_index(drop=True)
+        r = self.reports.set_index("report_id")[["source_path", "agency", "year", "shown_status", "reading"]].copy()
+        r["failing checks"] = fails.reindex(r.index).fillna(0).astype(int)
+        r["unreadable cells"] = unread.reindex(r.index).fillna(0).astype(int)
+        r["blank cells"] = blank.reindex(r.index).fillna(0).astype(int)
+        score = 10 * r["failing checks"] + r["unreadable cells"] + 0.1 * r["blank cells"]
+        r = r[score > 0].assign(score=score).sort_values(["score", "source_path"], ascending=[False, True]).head(n)
+        return r.drop(columns="score").assign(year=r["year"].astype("Int64"))
 
 
 # ------------------------------------------------------------------------------------ 02 outcomes
@@ -105,13 +121,13 @@ def _did_you_mean(agency: str, std: pd.DataFrame) -> str:
 
 
 class ReportView:
-    """One agency's report for one year, with the rest of that year's corpus as context."""
+    """One agency's report for one year: its own numbers only (the year's comparison is page 04)."""
 
     def __init__(self, corpus: Corpus, agency: str, year: int):
         self.corpus, self.agency, self.year = corpus, str(agency), int(year)
         std = standard_reports(corpus)
-        self.peers = std[std["year"] == self.year]
-        mine = self.peers[self.peers["agency_key"] == agency_key(agency)]
+        peers = std[std["year"] == self.year]
+        mine = peers[peers["agency_key"] == agency_key(agency)]
         self.found = len(mine) == 1
         if not self.found:
             known = sorted(std.loc[std["agency_key"] == agency_key(agency), "year"].astype(int).unique())
@@ -132,30 +148,71 @@ class ReportView:
             f" · file {self.meta['source_path']}" + (f" · {self.meta['message']}" if pd.notna(self.meta.get("message")) else "")
         )
 
+    def source(self) -> str:
+        """The one-line source note under every chart of this page."""
+        return f"{self.meta['agency']} {self.year} · file {self.meta['source_path']} · read by ogi" if self.found else ""
+
+    def reading(self) -> str:
+        if not self.found:
+            return ""
+        cov = coverage(pd.DataFrame([self.meta]), self.cells).iloc[0]
+        return f"{cov['reading']} read" if cov["reading"] else ""
+
+    def _rates(self, names=None) -> pd.DataFrame:
+        return metrics.rates(self.cells, metrics=names or KEY_METRICS)
+
+    def headline(self) -> str:
+        """The disclosure rate as the rates table prints it (same value, same reason)."""
+        if not self.found:
+            return self.message
+        d = self._rates(["disclosure_rate"]).iloc[0].to_dict()
+        return f"公开率 disclosure rate = {present.rate_text(d)}"
+
     def rates(self) -> pd.DataFrame:
+        """Key rates as text: rate, numerator, denominator, cells read, and the reason when empty."""
         if not self.found:
             return pd.DataFrame()
-        r = metrics.rates(self.cells, metrics=KEY_METRICS)
-        r["formula"] = r["metric"].map(lambda m: metrics.RATES[m][2])
-        r["note"] = r["note"].astype(object).where(r["note"].notna(), "")
-        return r[["metric", "formula", "numerator", "denominator", "value", "note"]].reset_index(drop=True)
+        return present.rates_table(self._rates())
 
     def outcomes(self) -> pd.DataFrame:
-        return metrics.outcome_table(self.cells) if self.found else pd.DataFrame()
-
-    def reasons(self, group: str) -> pd.Series:
-        """The rows of one outcome group (总计 column), labelled as printed."""
+        """Outcome groups (总计 column) and, as `unread`, the processed requests of groups whose
+        cells were not all read: the bar then still adds up to （七）总计."""
         if not self.found:
-            return pd.Series(dtype=float)
-        comp = metrics.components(self.cells)
-        rows = [r for r in templates.OUTCOME_GROUPS[group] if f"row.{r}" in comp.columns and comp[f"row.{r}"].notna().any()]
-        return pd.Series({ROW_LABELS[r]: comp[f"row.{r}"].iloc[0] for r in rows}, dtype=float)
+            return pd.DataFrame()
+        t = metrics.outcome_table(self.cells)
+        total = metrics.components(self.cells)["T"]
+        t["unread"] = (total - t.sum(axis=1, skipna=True)).where(t.isna().any(axis=1), 0.0)
+        return t
+
+    def outcome_counts(self) -> pd.DataFrame:
+        """The outcome groups as a small table: group, requests, share of （七）总计 (— when not read)."""
+        if not self.found:
+            return pd.DataFrame()
+        t = metrics.outcome_table(self.cells).iloc[0]
+        total = metrics.components(self.cells)["T"].iloc[0]
+        rows = [{"outcome": GROUP_NAMES[g], "requests": t[g], "share of 总计": t[g] / total if total and pd.notna(t[g]) else np.nan} for g in t.index]
+        return pd.DataFrame(rows)
+
+    def reasons(self, group: str) -> tuple[pd.Series, str]:
+        """(reason rows of one outcome group, labelled as printed; what to say instead of a chart).
+        The message is '' when there is something to draw."""
+        if not self.found:
+            return pd.Series(dtype=float), ""
+        comp = metrics.components(self.cells).iloc[0]
+        rows = [r for r in templates.OUTCOME_GROUPS[group] if not (group == "other" and r == "other")]
+        values = pd.Series({ROW_LABELS[r]: comp[f"row.{r}"] for r in rows}, dtype=float)
+        if pd.isna(comp[f"group.{group}"]):
+            unread = int(values.isna().sum())
+            return values, f"not all reason rows were read ({unread} of {len(values)} rows not read): no breakdown shown"
+        if values.fillna(0).sum() == 0:
+            return values, "none (every reason row is 0)"
+        return values, ""
 
     def applicants(self) -> pd.Series:
         if not self.found:
             return pd.Series(dtype=float)
         comp = metrics.components(self.cells)
-        return pd.Series({templates.REQUEST_COLUMN_LABELS[c]: comp.get(f"N.{c}", pd.Series([np.nan])).iloc[0] for c in templates.APPLICANT_COLUMNS}, dtype=float)
+        return pd.Series({templates.REQUEST_COLUMN_LABELS[c]: comp[f"N.{c}"].iloc[0] for c in templates.APPLICANT_COLUMNS}, dtype=float)
 
     def appeals(self) -> pd.DataFrame:
         if not self.found:
@@ -163,23 +220,8 @@ class ReportView:
         a = self.cells[self.cells["table"] == "appeals"]
         t = a.pivot_table(index="row", columns="column", values="value", aggfunc="first", observed=True)
         t = t.reindex(index=list(templates.APPEAL_ROWS), columns=list(templates.APPEAL_COLUMNS))
-        return t.rename(index=templates.APPEAL_ROW_LABELS, columns=templates.APPEAL_COLUMN_LABELS)
-
-    def context(self) -> pd.DataFrame:
-        """This report's key rates beside the other reports of the same year (percentile, n)."""
-        if not self.found:
-            return pd.DataFrame()
-        cells = _str_ids(self.corpus.cells)
-        peer_cells = cells[cells["report_id"].isin(self.peers["report_id"])]
-        all_rates = metrics.rates(peer_cells, metrics=KEY_METRICS)
-        rows = []
-        for name, g in all_rates.groupby("metric", sort=False):
-            mine = g[g["report_id"] == self.report_id]["value"]
-            others = g["value"].dropna().astype(float)
-            v = mine.iloc[0] if len(mine) else pd.NA
-            pct = float((others < float(v)).mean() + 0.5 * (others == float(v)).mean()) if pd.notna(v) and len(others) else np.nan
-            rows.append({"metric": name, "this report": v, "corpus median": others.median() if len(others) else np.nan, "percentile": pct, "n reports": len(others)})
-        return pd.DataFrame(rows)
+        t = t.rename(index=templates.APPEAL_ROW_LABELS, columns=templates.APPEAL_COLUMN_LABELS)
+        return t.rename_axis(index="case", columns=None).reset_index()
 
     def trace(self, row: str, column: str = "total", table: str = "requests") -> pd.DataFrame:
         """Where a number came from: raw text and locator of the cell."""
@@ -223,21 +265,41 @@ class TrendView:
         return out
 
     def volume(self) -> pd.DataFrame:
+        """Year-indexed requests: new, carried over, processed, carried forward (for the chart)."""
         cols = {"N": "新收 new", "C": "上年结转 carried over", "T": "办理 processed", "F": "结转下年 carried forward"}
         return self.comp.reindex(columns=list(cols)).rename(columns=cols) if self.found else pd.DataFrame()
 
+    def source(self) -> str:
+        files = ", ".join(str(p) for p in self.reports["source_path"])
+        return f"{self.agency} {self.years[0]}–{self.years[-1]} · files {files} · read by ogi" if self.found else ""
+
     def outcome_shares(self) -> pd.DataFrame:
+        """Share of （七）总计 per outcome group and year; a year whose groups were not all read
+        has its unread part as `unread`, never spread over the others."""
         if not self.found:
             return pd.DataFrame()
         groups = [f"group.{g}" for g in templates.OUTCOME_GROUPS]
         shares = self.comp.reindex(columns=groups).div(self.comp["T"].replace(0, np.nan), axis=0)
-        return shares.rename(columns=lambda c: c.split(".", 1)[1])
+        shares = shares.rename(columns=lambda c: c.split(".", 1)[1])
+        shares["unread"] = (1 - shares.sum(axis=1, skipna=True)).where(shares.isna().any(axis=1) & self.comp["T"].notna(), 0.0)
+        return shares
 
     def rates(self) -> pd.DataFrame:
+        """Per year: disclosure, correction and carry-forward rates as text, with the reason when empty."""
         if not self.found:
             return pd.DataFrame()
-        r = metrics.rates(self.cells, self.reports, by=["year"], metrics=["disclosure_rate", "overall_correction_rate", "carry_forward_share"])
-        return r
+        r = metrics.rates(self.cells, self.reports, by=["year"], metrics=["disclosure_rate", "merits_release_rate", "overall_correction_rate", "carry_forward_share"])
+        return present.rates_table(r).sort_values(["metric", "year"], kind="stable")[["year", "metric", "formula", "rate", "numerator", "denominator", "cells read", "note"]]
+
+    def reasons(self, group: str) -> pd.DataFrame:
+        """Year × reason rows of one refusal family (不予公开, 无法提供, 不予处理): requests per
+        reason, — where the row was not read."""
+        if not self.found:
+            return pd.DataFrame()
+        rows = [r for r in templates.OUTCOME_GROUPS[group] if r != "other"]
+        t = self.comp.reindex(columns=[f"row.{r}" for r in rows]).rename(columns=lambda c: ROW_LABELS[c[4:]])
+        t.insert(0, "all reasons", self.comp[f"group.{group}"])
+        return t.rename_axis("year").reset_index()
 
     def appeals(self) -> pd.DataFrame:
         if not self.found:
@@ -275,20 +337,35 @@ class TrendView:
         ch = _str_ids(self.corpus.checks)
         ch = ch[ch["report_id"].isin(self.reports["report_id"]) & ch["check"].isin(["requests.carry", "active.stock"])]
         ch = ch.merge(self.reports[["report_id", "year"]], on="report_id")
-        return pd.crosstab([ch["year"], ch["check"].astype(str)], ch["status"].astype(str))
+        return pd.crosstab([ch["year"], ch["check"].astype(str)], ch["status"].astype(str)).reset_index()
 
 
 # ------------------------------------------------------------------------------------ 04 compare
 
 
+COMPARE_METRICS = {
+    "disclosure_rate": "公开率 disclosure",
+    "withheld_share": "不予公开 withheld",
+    "not_held_rate": "不掌握 not held",
+    "overall_correction_rate": "纠错率 corrected",
+}
+
+
 class CompareView:
-    def __init__(self, corpus: Corpus, year: int, agencies: list[str] | None = None, min_denominator: int = metrics.MIN_DENOMINATOR):
+    """The agencies of one year (optionally of one region or level), side by side.
+
+    A government's own report and its departments' reports count different requests: they are
+    listed together but never summed together; totals are per level and kind only."""
+
+    def __init__(self, corpus: Corpus, year: int, agencies: list[str] | None = None, min_denominator: int = metrics.MIN_DENOMINATOR, level: str | None = None):
         self.corpus, self.year = corpus, int(year)
         std = standard_reports(corpus)
         std = std[std["year"] == self.year]
         if agencies:
             keys = {agency_key(a) for a in agencies}
             std = std[std["agency_key"].isin(keys)]
+        if level:
+            std = std[std["level"].astype(str) == level]
         self.reports = std
         self.found = len(std) >= 1
         self.min_denominator = min_denominator
@@ -299,14 +376,133 @@ class CompareView:
             f"{n} agencies with standard tables in {year}." if n >= 2
             else (f"Only one agency with standard tables in {year}: nothing to compare it with." if n == 1 else f"No agency with standard tables in {year}.")
         )
+        self._r = metrics.rates(self.cells, metrics=list(COMPARE_METRICS), min_denominator=min_denominator) if self.found else None
 
-    def table(self) -> pd.DataFrame:
-        """Per agency: requests received and processed, and the key rates (small denominators suppressed)."""
+    def source(self) -> str:
+        return f"{len(self.reports)} reports of {self.year} (one file per agency) · read by ogi" if self.found else ""
+
+    def numbers(self) -> pd.DataFrame:
+        """Per agency: identity, requests received and processed, and the rates as numbers (null when not computed)."""
         if not self.found:
             return pd.DataFrame()
         comp = metrics.components(self.cells)
-        r = metrics.rates(self.cells, metrics=["disclosure_rate", "withheld_share", "not_held_rate", "overall_correction_rate"], min_denominator=self.min_denominator)
-        wide = r.pivot_table(index="report_id", columns="metric", values="value", aggfunc="first", dropna=False)
-        out = self.reports.set_index("report_id")[["agency", "format", "status"]].join(comp[["N", "T"]]).join(wide)
+        wide = self._r.pivot_table(index="report_id", columns="metric", values="value", aggfunc="first", dropna=False, observed=False)
+        out = self.reports.set_index("report_id")[["agency", "level", "kind"]].join(comp[["N", "T"]]).join(wide.astype("float64"))
         out = out.rename(columns={"N": "new requests", "T": "processed"})
-        return out.sort_values("new requests", ascending=False).reset_index(drop=True)
+        return out.sort_values(["new requests", "agency"], ascending=[False, True]).reset_index()
+
+    def table(self) -> pd.DataFrame:
+        """numbers() as a page shows it: percentages, and a note with the reason for every empty rate."""
+        n = self.numbers()
+        if n.empty:
+            return n
+        reasons = {
+            (r["report_id"], r["metric"]): present.rate_reason(r)
+            for r in self._r.astype({"report_id": str, "metric": str}).to_dict("records") if pd.isna(r["value"])
+        }
+        out = n[["agency", "level", "kind", "new requests", "processed"]].copy()
+        for m, label in COMPARE_METRICS.items():
+            out[label] = n[m].map(present.percent)
+        out["note"] = [self._note(rid, reasons) for rid in n["report_id"]]
+        return out
+
+    @staticmethod
+    def _note(rid: str, reasons: dict) -> str:
+        """The empty rates of one agency grouped by reason: '公开率, 不予公开: suppressed: denominator 23 below 30'."""
+        by_reason: dict[str, list[str]] = {}
+        for m, label in COMPARE_METRICS.items():
+            if (rid, m) in reasons:
+                by_reason.setdefault(reasons[(rid, m)], []).append(label.split(" ")[0])
+        return "; ".join(f"{', '.join(names)}: {why}" for why, names in by_reason.items())
+
+    def percentiles(self) -> tuple[pd.DataFrame, str]:
+        """Each agency's percentile per rate among the reports with that rate, only where at
+        least MIN_PEERS reports have it; else an empty frame and why."""
+        n = self.numbers()
+        if n.empty:
+            return n, self.message
+        have = {m: int(n[m].notna().sum()) for m in COMPARE_METRICS}
+        usable = [m for m, k in have.items() if k >= MIN_PEERS]
+        if not usable:
+            most = max(have.values()) if have else 0
+            return pd.DataFrame(), f"percentiles need at least {MIN_PEERS} comparable reports; the most any rate has here is {most}"
+        out = n[["agency"]].copy()
+        for m in usable:
+            out[f"{COMPARE_METRICS[m]} percentile"] = n[m].rank(pct=True).map(lambda v: present.DASH if pd.isna(v) else f"{v * 100:.0f}")
+        return out, ""
+
+    def reasons(self, group: str) -> pd.DataFrame:
+        """Agency × reason rows of one refusal family, in requests; — where a row was not read."""
+        if not self.found:
+            return pd.DataFrame()
+        comp = metrics.components(self.cells)
+        rows = [r for r in templates.OUTCOME_GROUPS[group] if r != "other"]
+        t = comp.reindex(columns=[f"group.{group}", *(f"row.{r}" for r in rows)])
+        t.columns = ["all reasons", *(ROW_LABELS[r] for r in rows)]
+        t = self.reports.set_index("report_id")[["agency"]].join(t)
+        return t.sort_values(["all reasons", "agency"], ascending=[False, True]).reset_index(drop=True)
+
+    def totals_by_kind(self) -> pd.DataFrame:
+        """Requests summed per level and kind of body (never a government with its departments).
+        A sum is shown only when every report of the group had the number read (else —)."""
+        n = self.numbers()
+        if n.empty:
+            return n
+        g = n.assign(level=n["level"].astype(str).replace("<NA>", "?"), kind=n["kind"].astype(str).replace("<NA>", "?"))
+        grouped = g.groupby(["level", "kind"], observed=True)
+        out = grouped.agg(reports=("agency", "size"))
+        for col in ("new requests", "processed"):
+            complete = grouped[col].count() == out["reports"]
+            out[col] = grouped[col].sum().where(complete)
+        return out.reset_index()
+
+
+# ------------------------------------------------------------------------------------ 05 region
+
+
+class RegionView:
+    """Every agency of one province, city or county (a name or division code): who reported
+    which years, their requests year by year, and totals per level and kind of body — a
+    government's aggregate report is never added to its own departments' reports."""
+
+    def __init__(self, corpus: Corpus, region: str):
+        self.corpus, self.region = corpus, str(region)
+        r = _str_ids(corpus.reports)
+        inside = r[(r["province"] == region) | (r["city"] == region) | (r["county"] == region) | (r["region_code"] == region)]
+        self.reports = inside.join(coverage(inside, _str_ids(corpus.cells)).set_index("report_id"), on="report_id")
+        self.std = standard_reports(Corpus(inside, corpus.cells, corpus.checks)) if len(inside) else inside
+        self.found = len(inside) >= 1
+        self.message = (
+            f"{region}: {inside['agency_key'].nunique()} agencies, {len(inside)} files, years "
+            f"{', '.join(str(int(y)) for y in sorted(inside['year'].dropna().unique()))}." if self.found
+            else f"No report from {region!r} in this corpus (give a province, city or county name as the reports' identity has it)."
+        )
+
+    def source(self) -> str:
+        return f"{len(self.std)} reports from {self.region} · read by ogi" if self.found else ""
+
+    def agencies(self) -> pd.DataFrame:
+        if not self.found:
+            return pd.DataFrame()
+        t = agency_table(self.reports)
+        return t[["agency", "level", "kind", "county", "years", "files", "statuses"]].sort_values(["level", "kind", "agency"])
+
+    def requests_by_year(self) -> pd.DataFrame:
+        """Agency × year: new requests (一、本年新收), — where not read or not reported."""
+        if self.std.empty:
+            return pd.DataFrame()
+        cells = _str_ids(self.corpus.cells)
+        comp = metrics.components(cells[cells["report_id"].isin(self.std["report_id"])])
+        t = self.std.set_index("report_id")[["agency_key", "year"]].join(comp["N"])
+        names = self.std.sort_values("year").groupby("agency_key")["agency"].last()
+        wide = t.pivot_table(index="agency_key", columns="year", values="N", aggfunc="first", dropna=False)
+        wide.columns = [str(int(c)) for c in wide.columns]
+        return wide.rename(index=names).rename_axis("agency").reset_index()
+
+    def totals(self) -> pd.DataFrame:
+        """Year × level × kind: reports and new requests summed within the kind only (— unless every report's number was read)."""
+        if self.std.empty:
+            return pd.DataFrame()
+        parts = [CompareView(self.corpus, y, agencies=list(g["agency_key"])).totals_by_kind().assign(year=int(y)) for y, g in self.std.groupby("year")]
+        out = pd.concat(parts, ignore_index=True)
+        return out[["year", "level", "kind", "reports", "new requests", "processed"]]
