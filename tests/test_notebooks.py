@@ -86,3 +86,19 @@ def test_committed_notebooks_are_stripped_except_checked_cells():
         for c in nb.cells:
             if c.cell_type == "code" and c.outputs:
                 assert "keep_output" in c.metadata.get("tags", []), (path.name, c.source[:40])
+
+
+def test_compare_the_departments_of_one_province(tmp_path, store_dir):
+    nb = _run("04_compare.ipynb", tmp_path, year=2019, region="福建省", kind="department", processed_dir=str(store_dir))
+    text = _text(nb)
+    assert "['平潭综合实验区公安局', '莆田市林业局']" in text  # not 平潭综合实验区 itself: a zone's own report
+    assert not _problems(nb)
+
+
+def test_region_page(tmp_path, store_dir):
+    nb = _run("05_region.ipynb", tmp_path, region="河北省", processed_dir=str(store_dir))
+    assert "河北省: 4 agencies, 14 files" in _text(nb)  # 教育厅, 科学技术厅, 蠡县审计局, 晋州市人民政府
+    html = str([o.get("data", {}).get("text/html", "") for c in nb.cells for o in c.get("outputs", [])])
+    for agency in ("河北省教育厅", "河北省科学技术厅", "蠡县审计局", "晋州市人民政府"):
+        assert agency in html
+    assert not _problems(nb)

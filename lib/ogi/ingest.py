@@ -306,8 +306,10 @@ class IngestResult:
     duplicates: list[tuple[str, str]] = field(default_factory=list)
 
     def summary(self) -> str:
-        counts = self.reports["status"].value_counts().to_dict()
-        parts = ", ".join(f"{v} {k}" for k, v in sorted(counts.items()))
+        from .coverage import STATUS_COLORS, coverage
+
+        shown = coverage(self.reports, self.cells)["shown_status"].value_counts()  # no-table files apart from partial ones
+        parts = ", ".join(f"{int(shown[k])} {k}" for k in STATUS_COLORS if k in shown)
         fails = int((self.checks["status"] == "fail").sum())
         return (
             f"ingested {len(self.reports)} files into {self.out_dir} in {self.seconds:.1f} s "

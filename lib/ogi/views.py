@@ -270,8 +270,11 @@ class TrendView:
         return self.comp.reindex(columns=list(cols)).rename(columns=cols) if self.found else pd.DataFrame()
 
     def source(self) -> str:
-        files = ", ".join(str(p) for p in self.reports["source_path"])
-        return f"{self.agency} {self.years[0]}–{self.years[-1]} · files {files} · read by ogi" if self.found else ""
+        if not self.found:
+            return ""
+        first, last = self.reports["source_path"].iloc[0], self.reports["source_path"].iloc[-1]
+        files = str(first) if len(self.reports) == 1 else f"{len(self.reports)} files, one per year ({first} … {last})"
+        return f"{self.agency} {self.years[0]}–{self.years[-1]} · {files} · read by ogi"
 
     def outcome_shares(self) -> pd.DataFrame:
         """Share of （七）总计 per outcome group and year; a year whose groups were not all read
@@ -357,7 +360,10 @@ class CompareView:
     A government's own report and its departments' reports count different requests: they are
     listed together but never summed together; totals are per level and kind only."""
 
-    def __init__(self, corpus: Corpus, year: int, agencies: list[str] | None = None, min_denominator: int = metrics.MIN_DENOMINATOR, level: str | None = None):
+    def __init__(
+        self, corpus: Corpus, year: int, agencies: list[str] | None = None, min_denominator: int = metrics.MIN_DENOMINATOR,
+        level: str | None = None, kind: str | None = None,
+    ):  # fmt: skip
         self.corpus, self.year = corpus, int(year)
         std = standard_reports(corpus)
         std = std[std["year"] == self.year]
@@ -366,6 +372,8 @@ class CompareView:
             std = std[std["agency_key"].isin(keys)]
         if level:
             std = std[std["level"].astype(str) == level]
+        if kind:
+            std = std[std["kind"].astype(str) == kind]
         self.reports = std
         self.found = len(std) >= 1
         self.min_denominator = min_denominator
