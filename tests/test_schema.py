@@ -4,6 +4,7 @@ validator sees a code, a column or a report that does not belong."""
 from __future__ import annotations
 
 import ogi
+from ogi import schema
 from ogi.schema import violations
 
 
@@ -26,3 +27,13 @@ def test_the_validator_sees_what_does_not_belong(store_dir):
     assert any("cells.flag" in v and "guessed" in v for v in found)
     assert any("not in reports" in v for v in found)
     assert any("unknown columns ['extra']" in v for v in found)
+
+
+def test_report_id_is_one_dtype_in_every_table(store_dir):
+    import ogi
+
+    c = ogi.load(store_dir)
+    dtypes = {c.reports["report_id"].dtype, c.cells["report_id"].dtype, c.checks["report_id"].dtype}
+    assert len(dtypes) == 1 and str(dtypes.pop()) == schema.REPORT_ID
+    # they join without casts
+    assert c.cells.merge(c.reports[["report_id", "agency"]], on="report_id")["agency"].notna().all()

@@ -35,11 +35,11 @@ def coverage(reports: pd.DataFrame, cells: pd.DataFrame) -> pd.DataFrame:
     """Per report: tables_read (0–3), cells_read, cells_expected (null when the format has no
     standard tables), shown_status (status, or NO_TABLE for a read file with no table) and
     reading ("198 of 200 cells")."""
-    rid = cells["report_id"].astype(str)
-    per = pd.DataFrame({"report_id": rid, "table": cells["table"].astype(str), "read": cells["flag"].astype(str).isin(READ_FLAGS)})
-    tables = per.groupby("report_id")["table"].nunique()
-    read = per.groupby("report_id")["read"].sum()
-    single = set(rid[(cells["row"].astype(str) == "other").to_numpy()])
+    per = pd.DataFrame({"report_id": cells["report_id"], "table": cells["table"], "read": cells["flag"].isin(READ_FLAGS)})
+    grouped = per.groupby("report_id", observed=True)
+    tables = grouped["table"].nunique().rename(index=str)  # per report: few, so the ids become text here
+    read = grouped["read"].sum().rename(index=str)
+    single = set(cells.loc[(cells["row"] == "other").to_numpy(), "report_id"].astype(str))
     out = reports[["report_id", "status", "format"]].astype({"report_id": str}).copy()
     out["tables_read"] = out["report_id"].map(tables).fillna(0).astype(int)
     out["cells_read"] = out["report_id"].map(read).fillna(0).astype(int)

@@ -21,6 +21,10 @@ SETTLED_RULES = ("same_report", "active_stock")
 CHECK_STATUSES = ("pass", "fail", "not_assessable")
 CHECK_IDS = ("requests.balance", "requests.outcomes", "requests.row_total", "appeals.total", "requests.carry", "active.stock")
 
+# report_id: one pandas dtype in reports, cells and checks as ogi.load returns them — categorical,
+# its categories the reports' ids (store.with_report_ids); values are 16 hex digits of the file's SHA-256.
+REPORT_ID = "category"
+
 # table → column → vocabulary (None: free text or a number)
 COLUMNS: dict[str, dict[str, tuple | None]] = {
     "reports": {

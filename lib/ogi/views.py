@@ -41,14 +41,10 @@ GROUP_NAMES = {
 }  # fmt: skip
 
 
-def _str_ids(df: pd.DataFrame) -> pd.DataFrame:
-    return df.assign(report_id=df["report_id"].astype(str))
-
-
 def standard_reports(corpus: Corpus) -> pd.DataFrame:
     """One report per agency and year — the primary file (identity.primaries) — with tables."""
-    reports = _str_ids(corpus.reports)
-    cells = _str_ids(corpus.cells)
+    reports = corpus.reports
+    cells = corpus.cells
     has_requests = set(cells.loc[cells["table"] == "requests", "report_id"])
     unreadable = cells[cells["flag"] == "unreadable"].groupby("report_id").size()
     r = reports[reports["report_id"].isin(has_requests) & reports["year"].notna() & reports["agency"].notna() & reports["primary"]].copy()
@@ -63,9 +59,9 @@ def standard_reports(corpus: Corpus) -> pd.DataFrame:
 class CorpusView:
     def __init__(self, corpus: Corpus):
         self.corpus = corpus
-        self.reports = _str_ids(corpus.reports)
-        self.cells = _str_ids(corpus.cells)
-        self.checks = _str_ids(corpus.checks)
+        self.reports = corpus.reports
+        self.cells = corpus.cells
+        self.checks = corpus.checks
         self.coverage = coverage(self.reports, self.cells).set_index("report_id")
         self.reports = self.reports.join(self.coverage, on="report_id")
 
@@ -141,7 +137,7 @@ class ReportView:
             return
         self.meta = mine.iloc[0].to_dict()
         self.report_id = self.meta["report_id"]
-        self.cells = _str_ids(corpus.cells)
+        self.cells = corpus.cells
         self.cells = self.cells[self.cells["report_id"] == self.report_id]
         self.message = (
             f"{self.meta['agency']} · {self.year} · format {self.meta['format']} · status {self.meta['status']}"
@@ -245,7 +241,7 @@ class TrendView:
         self.years = [int(y) for y in self.reports["year"]]
         self.found = len(self.years) >= 1
         self.enough = len(self.years) >= 2
-        cells = _str_ids(corpus.cells)
+        cells = corpus.cells
         self.cells = cells[cells["report_id"].isin(self.reports["report_id"])]
         self.comp = metrics.components(self.cells).join(self.reports.set_index("report_id")["year"]).set_index("year").sort_index() if self.found else pd.DataFrame()
         if not self.found:
@@ -337,7 +333,7 @@ class TrendView:
     def cross_year_checks(self) -> pd.DataFrame:
         if not self.found:
             return pd.DataFrame()
-        ch = _str_ids(self.corpus.checks)
+        ch = self.corpus.checks
         ch = ch[ch["report_id"].isin(self.reports["report_id"]) & ch["check"].isin(["requests.carry", "active.stock"])]
         ch = ch.merge(self.reports[["report_id", "year"]], on="report_id")
         return pd.crosstab([ch["year"], ch["check"].astype(str)], ch["status"].astype(str)).reset_index()
@@ -377,7 +373,7 @@ class CompareView:
         self.reports = std
         self.found = len(std) >= 1
         self.min_denominator = min_denominator
-        cells = _str_ids(corpus.cells)
+        cells = corpus.cells
         self.cells = cells[cells["report_id"].isin(std["report_id"])]
         n = len(std)
         self.message = (
@@ -475,9 +471,9 @@ class RegionView:
 
     def __init__(self, corpus: Corpus, region: str):
         self.corpus, self.region = corpus, str(region)
-        r = _str_ids(corpus.reports)
+        r = corpus.reports
         inside = r[(r["province"] == region) | (r["city"] == region) | (r["county"] == region) | (r["region_code"] == region)]
-        self.reports = inside.join(coverage(inside, _str_ids(corpus.cells)).set_index("report_id"), on="report_id")
+        self.reports = inside.join(coverage(inside, corpus.cells).set_index("report_id"), on="report_id")
         self.std = standard_reports(Corpus(inside, corpus.cells, corpus.checks)) if len(inside) else inside
         self.found = len(inside) >= 1
         self.message = (
@@ -499,7 +495,7 @@ class RegionView:
         """Agency × year: new requests (一、本年新收), — where not read or not reported."""
         if self.std.empty:
             return pd.DataFrame()
-        cells = _str_ids(self.corpus.cells)
+        cells = self.corpus.cells
         comp = metrics.components(cells[cells["report_id"].isin(self.std["report_id"])])
         t = self.std.set_index("report_id")[["agency_key", "year"]].join(comp["N"])
         names = self.std.sort_values("year").groupby("agency_key")["agency"].last()
