@@ -29,7 +29,8 @@ sys.path.insert(0, str(HERE))
 from synth import numbers, render, truth  # noqa: E402
 
 from ogi import paths  # noqa: E402
-from ogi.ingest import ingest, write_store  # noqa: E402
+from ogi.ingest import ingest  # noqa: E402
+from ogi.store import write_store  # noqa: E402
 from ogi.report import read_bytes  # noqa: E402
 
 WORK = HERE / "work"

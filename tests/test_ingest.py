@@ -21,6 +21,7 @@ import ogi
 from ogi.cache import cached_count
 from ogi import ingest as ingest_mod
 from ogi.ingest import ingest
+from ogi.problems import Kind
 
 
 def _raw(tmp_path, names):
@@ -127,6 +128,28 @@ def test_a_hanging_file_is_stopped_by_the_time_limit(tmp_path, monkeypatch):
     [(meta, cells, checks)] = ingest_mod.read_one(str(p), timeout=0.5)
     assert time.perf_counter() - t0 < 5
     assert meta["status"] == "failed" and "time limit" in meta["message"]
+
+
+def test_the_time_limit_holds_off_the_main_thread(tmp_path, monkeypatch):
+    """Dask runs tasks in worker threads, where no alarm can be set: the limit still holds."""
+    import threading
+
+    monkeypatch.setattr(ingest_mod, "read_reports", lambda *a, **k: time.sleep(30))
+    p = tmp_path / "slow.txt"
+    p.write_text("x", encoding="utf-8")
+    out = []
+    t0 = time.perf_counter()
+    worker = threading.Thread(target=lambda: out.append(ingest_mod.read_one(str(p), timeout=0.5)))
+    worker.start()
+    worker.join(10)
+    assert time.perf_counter() - t0 < 5 and out
+    [(meta, _, _)] = out[0]
+    assert meta["status"] == "failed" and Kind.TIME_LIMIT.value in meta["problems"]
+    monkeypatch.undo()
+    worker = threading.Thread(target=lambda: out.append(ingest_mod.read_one(str(RAW / "000_98d5d9cfaf16f11b.txt"), timeout=30)))
+    worker.start()
+    worker.join(30)
+    assert out[1][0][0]["status"] == "ok"  # a file read in time comes back whole
 
 
 def test_a_file_that_timed_out_is_read_again_next_time(tmp_path, monkeypatch):

@@ -13,7 +13,6 @@ import json
 import logging
 import os
 import re
-import shutil
 import signal
 import sys
 import threading
@@ -26,8 +25,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import crossyear, paths
-from .identity import IDENTITY_COLUMNS, identity_frame, primaries
+from . import paths
+from .corpus import finalize
 from .normalize import to_simplified
 from .problems import Kind, Problem
 from .problems import kinds as kinds_of
@@ -35,7 +34,7 @@ from .problems import message as message_of
 from .problems import status as status_of
 from .report import CELL_COLUMNS, REPORT_COLUMNS, cells_from_columns, checks_frame, read_reports
 from .cache import ResultCache
-from .store import CATEGORICAL, TABLE_FILES
+from .store import write_store
 
 log = logging.getLogger(__name__)
 
@@ -184,6 +183,8 @@ def read_one(path: str, timeout: float) -> list[tuple[dict, list[list] | None, l
     file holds (one, or one per row of a scraper CSV). Plain data (picklable)."""
     # the alarm works only in a process's main thread (not in a Dask worker's task threads)
     use_alarm = timeout and hasattr(signal, "SIGALRM") and threading.current_thread() is threading.main_thread()
+    if timeout and not use_alarm:
+        return _read_in_thread(path, timeout)
     if use_alarm:
         old = signal.signal(signal.SIGALRM, _alarm)
         signal.setitimer(signal.ITIMER_REAL, timeout)
@@ -199,6 +200,28 @@ def read_one(path: str, timeout: float) -> list[tuple[dict, list[list] | None, l
         if use_alarm:
             signal.setitimer(signal.ITIMER_REAL, 0)
             signal.signal(signal.SIGALRM, old)
+
+
+def _read_in_thread(path: str, timeout: float) -> list[tuple]:
+    """The time limit where no alarm can be set (a Dask worker's task thread): the file is read in
+    a daemon thread and abandoned after `timeout` — reported as a time-out, the batch goes on.
+    The abandoned thread cannot be killed; it ends with its reading or with the worker."""
+    box: list = []
+
+    def work() -> None:
+        try:
+            box.append(read_one(path, 0))
+        except BaseException as e:  # noqa: BLE001 — handed back to the caller's thread
+            box.append(e)
+
+    thread = threading.Thread(target=work, name=f"ogi-read:{Path(path).name}", daemon=True)
+    thread.start()
+    thread.join(timeout)
+    if thread.is_alive() or not box:
+        return _failed(Path(path), f"{TIME_LIMIT} ({timeout:g} s per file)", Kind.TIME_LIMIT)
+    if isinstance(box[0], BaseException):
+        raise box[0]
+    return box[0]
 
 
 def _failed(path: Path, why: str, kind: Kind = Kind.INTERNAL_ERROR) -> list[tuple[dict, list[list] | None, list]]:
@@ -364,11 +387,7 @@ def ingest(
         cache.close()
 
     reports, cells, checks, duplicates, problems_of = assemble(raw_dir, files, results, manifest)
-    cells, settled = crossyear.settle_active_across_years(reports, cells)
-    reports = _restatus(reports, cells, settled, problems_of)
-    reports = with_identity(reports, cells)
-    checks = pd.concat([checks, crossyear.cross_year_checks(reports, cells)], ignore_index=True)
-    checks = checks.astype({"expected": "Float64", "observed": "Float64"})
+    reports, cells, checks = finalize(reports, cells, checks, problems_of)
     write_store(out_dir, reports, cells, checks)
     return IngestResult(out_dir, reports, cells, checks, len(todo), n_cached, time.perf_counter() - t0, duplicates)
 
@@ -407,56 +426,3 @@ def assemble(raw_dir: Path, files: list[Path], results: dict, manifest: dict):
     reports["year"] = reports["year"].astype("Int64")
     reports["printed_year"] = reports["printed_year"].astype("Int64")
     return reports, cells_from_columns(cell_columns), checks_frame(check_rows), duplicates, problems_of
-
-
-def with_identity(reports: pd.DataFrame, cells: pd.DataFrame) -> pd.DataFrame:
-    """The reports with their agency's identity (key, region, level, kind) and which file of
-    each agency and year is the primary (identity.py)."""
-    reports = pd.concat([reports.drop(columns=IDENTITY_COLUMNS, errors="ignore"), identity_frame(reports["agency"])], axis=1)
-    return pd.concat([reports.drop(columns=["primary", "duplicate_of"], errors="ignore"), primaries(reports, cells)], axis=1)
-
-
-def _restatus(reports: pd.DataFrame, cells: pd.DataFrame, settled: dict[str, int], problems_of: dict[str, list]) -> pd.DataFrame:
-    """Problems, status and message of the reports whose cells were settled across reports: the
-    unreadable counts from the cells as they now are, and how many were settled."""
-    if not settled:
-        return reports
-    reports = reports.copy()
-    kinds_now = dict(zip(reports["report_id"], reports["problems"]))
-    for rid, n in settled.items():
-        i = reports.index[reports["report_id"] == rid][0]
-        mine = cells[(cells["report_id"] == rid) & (cells["flag"] == "unreadable")]
-        unreadable = tuple(mine.groupby("table", observed=True).size().items())
-        problems = [p for p in problems_of.get(rid, []) if p.kind is not Kind.UNREADABLE_CELLS]
-        if unreadable:
-            problems.insert(0, Problem(Kind.UNREADABLE_CELLS, counts=tuple((str(t), int(k)) for t, k in unreadable)))
-        problems.append(Problem(Kind.SETTLED_CELLS, counts=(("cells", n),)))
-        problems_of[rid] = problems
-        reports.at[i, "status"] = status_of(problems)
-        reports.at[i, "message"] = message_of(problems)
-        kinds_now[rid] = kinds_of(problems)
-    reports["problems"] = [kinds_now[rid] for rid in reports["report_id"]]
-    return reports
-
-
-def write_store(out_dir: Path, reports: pd.DataFrame, cells: pd.DataFrame, checks: pd.DataFrame) -> None:
-    """Write all tables to a staging folder, then move each into place (no half-written store)."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    staging = out_dir / f".staging-{os.getpid()}"
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir()
-    try:
-        for name, df in (("reports", reports), ("cells", cells), ("checks", checks)):
-            df = df.reset_index(drop=True)
-            for col in df.columns:
-                if col == "problems":
-                    df[col] = df[col].map(lambda v: list(v) if isinstance(v, (list, tuple)) else [])  # a list of kinds per report
-                elif col in CATEGORICAL[name]:
-                    df[col] = df[col].astype("category")  # stored as Parquet dictionaries: small and fast to load
-                elif df[col].dtype == object:
-                    df[col] = df[col].astype("string")
-            df.to_parquet(staging / TABLE_FILES[name], index=False)
-        for name in ("cells", "checks", "reports"):  # reports last: it marks a complete store
-            os.replace(staging / TABLE_FILES[name], out_dir / TABLE_FILES[name])
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)

@@ -1,4 +1,5 @@
-"""Loading the Parquet store: `ogi.load()` → a Corpus of reports, cells and checks.
+"""The Parquet store, both ways: `write_store` (atomic) and `ogi.load()` → a Corpus of reports,
+cells and checks.
 
 Filters on year and agency are pushed down to Parquet (pyarrow), and key columns come back as
 categoricals, so a national corpus's cells fit in memory.
@@ -6,6 +7,8 @@ categoricals, so a national corpus's cells fit in memory.
 
 from __future__ import annotations
 
+import os
+import shutil
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -113,3 +116,26 @@ def with_report_ids(corpus: Corpus) -> Corpus:
             else:
                 frame["report_id"] = col.astype(dtype)
     return corpus
+
+
+def write_store(out_dir: Path, reports: pd.DataFrame, cells: pd.DataFrame, checks: pd.DataFrame) -> None:
+    """Write all tables to a staging folder, then move each into place (no half-written store)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    staging = out_dir / f".staging-{os.getpid()}"
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir()
+    try:
+        for name, df in (("reports", reports), ("cells", cells), ("checks", checks)):
+            df = df.reset_index(drop=True)
+            for col in df.columns:
+                if col == "problems":
+                    df[col] = df[col].map(lambda v: list(v) if isinstance(v, (list, tuple)) else [])  # a list of kinds per report
+                elif col in CATEGORICAL[name]:
+                    df[col] = df[col].astype("category")  # stored as Parquet dictionaries: small and fast to load
+                elif df[col].dtype == object:
+                    df[col] = df[col].astype("string")
+            df.to_parquet(staging / TABLE_FILES[name], index=False)
+        for name in ("cells", "checks", "reports"):  # reports last: it marks a complete store
+            os.replace(staging / TABLE_FILES[name], out_dir / TABLE_FILES[name])
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
