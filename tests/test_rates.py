@@ -49,7 +49,7 @@ def _assert_exact(r: pd.Series, num: int, den: int) -> None:
     if den >= metrics.MIN_DENOMINATOR:
         assert r["value"] == pytest.approx(num / den) and pd.isna(r["note"])
     else:
-        assert pd.isna(r["value"]) and r["note"] == metrics.NOTES()[1]
+        assert pd.isna(r["value"]) and r["note"] == metrics.RateNote.SUPPRESSED
 
 
 def test_every_rate_of_the_seed():
@@ -59,7 +59,7 @@ def test_every_rate_of_the_seed():
         _assert_exact(rates.loc[name], num, den)
     # v2021 prints （六） as three rows: the single-row share has no numerator in this format
     other = rates.loc["reason_share.other"]
-    assert pd.isna(other["value"]) and pd.isna(other["numerator"]) and other["note"] == metrics.NOTES()[2]
+    assert pd.isna(other["value"]) and pd.isna(other["numerator"]) and other["note"] == metrics.RateNote.NOT_IN_FORMAT
 
 
 def test_one_damaged_outcome_cell_nulls_exactly_the_rates_that_need_it():
@@ -71,7 +71,7 @@ def test_one_damaged_outcome_cell_nulls_exactly_the_rates_that_need_it():
         r = rates.loc[name]
         if name in NEEDS_DAMAGED:
             assert pd.isna(r["numerator"]) and pd.isna(r["denominator"]) and pd.isna(r["value"]), name
-            assert r["n"] == 0 and r["note"] == metrics.NOTES()[0]
+            assert r["n"] == 0 and r["note"] == metrics.RateNote.UNREAD
             assert r["unread"] == "withheld_deliberative.total" and r["inputs_read"] == r["inputs"] - 1
         else:
             _assert_exact(r, num, den)

@@ -8,6 +8,7 @@ never 0 or infinity — and so is a rate that needs a missing or unreadable cell
 from __future__ import annotations
 
 from collections.abc import Sequence
+from enum import StrEnum
 
 import numpy as np
 import pandas as pd
@@ -64,9 +65,12 @@ for _group in ("withheld", "unavailable", "declined", "other"):
         RATES[f"reason_share.{_row}"] = ((f"row.{_row}",), (f"group.{_group}",), f"{_row} / {_group}")
 
 
-def NOTES(min_denominator: float = MIN_DENOMINATOR) -> list[str]:  # noqa: N802 — the note vocabulary
-    """Why a rate is null: its categories, in code order."""
-    return ["cells missing or unreadable", f"denominator below {min_denominator:g}: suppressed", "row not in this report's format"]
+class RateNote(StrEnum):
+    """Why a rate is null: the categories of the rates' `note` column, in code order."""
+
+    UNREAD = "cells missing or unreadable"
+    SUPPRESSED = "denominator below the minimum: suppressed"
+    NOT_IN_FORMAT = "row not in this report's format"
 
 
 def _codes(series: pd.Series, labels) -> np.ndarray:
@@ -312,7 +316,7 @@ def rates(
     if not by:
         note[absent.ravel()] = 2
     out["value"] = pd.array(np.where(good, value, np.nan), dtype="Float64")
-    out["note"] = pd.Categorical.from_codes(note, categories=NOTES(min_denominator))
+    out["note"] = pd.Categorical.from_codes(note, categories=[n.value for n in RateNote])
     return out
 
 

@@ -72,6 +72,20 @@ def _title_lines(text: str):
                 yield _LEAD.sub("", _BREADCRUMB.sub("", cand))
 
 
+_TITLE_TRUNCATED = re.compile(r"^" + _NAME + r"\s*" + _YEAR + r"\s*(?:政府|信息|公开)")
+
+
+def listed_title(title: str | None) -> tuple[str | None, int | None]:
+    """(agency, year) of a title as a listing gives it, perhaps cut short ('河北省科学技术厅2023年
+    政府信息公开工作年度报...' of a scraper's title column): the body, then the year, then the start
+    of the report's name."""
+    line = _LEAD.sub("", _BREADCRUMB.sub("", (title or "").strip()))
+    m = _TITLE_AGENCY_FIRST.match(line) or _TITLE_TRUNCATED.match(line)
+    if not m:
+        return None, None
+    return clean_name(m.group(1)), int(m.group(2))
+
+
 def title_name_and_year(text: str) -> tuple[str | None, int | None]:
     lines = [ln.strip() for ln in text[:8000].splitlines() if ln.strip()][:80]
     for before, line in zip(lines, lines[1:]):

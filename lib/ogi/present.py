@@ -32,33 +32,31 @@ def percent(v, digits: int = 1) -> str:
     return DASH if _missing(v) else f"{float(v) * 100:.{digits}f} %"
 
 
-def rate_reason(rate) -> str:
-    """Why a rate row has no value, in words a reader can check: '' when it has one."""
+def rate_reason(rate, minimum: float = metrics.MIN_DENOMINATOR) -> str:
+    """Why a rate row has no value, in words a reader can check: '' when it has one. `minimum`
+    is the denominator below which the rates were suppressed."""
     note = rate.get("note")
-    if _missing(note) or note is None:
+    if _missing(note):
         return ""
-    notes = metrics.NOTES()
-    if note == notes[0]:
+    if note == metrics.RateNote.UNREAD:
         inputs, got = rate.get("inputs"), rate.get("inputs_read")
         where = rate.get("unread")
         told = f"{count(got)} of {count(inputs)} input cells read" if not _missing(inputs) else "input cells not read"
         return f"not computed: {told}" + (f" (not read: {where})" if isinstance(where, str) and where else "")
-    if note == notes[2]:
+    if note == metrics.RateNote.NOT_IN_FORMAT:
         return "not computed: the row is not printed in this report's format"
-    if str(note).startswith("denominator below"):
-        return f"suppressed: denominator {count(rate.get('denominator'))} below {metrics.MIN_DENOMINATOR}"
-    return str(note)
+    return f"suppressed: denominator {count(rate.get('denominator'))} below {minimum:g}"
 
 
-def rate_text(rate) -> str:
+def rate_text(rate, minimum: float = metrics.MIN_DENOMINATOR) -> str:
     """'56.4 % (180 / 319)', or '— (suppressed: denominator 10 below 30)'."""
     v = rate.get("value")
     if _missing(v):
-        return f"{DASH} ({rate_reason(rate)})"
+        return f"{DASH} ({rate_reason(rate, minimum)})"
     return f"{percent(v)} ({count(rate.get('numerator'))} / {count(rate.get('denominator'))})"
 
 
-def rates_table(rates: pd.DataFrame, labels: dict[str, str] | None = None) -> pd.DataFrame:
+def rates_table(rates: pd.DataFrame, labels: dict[str, str] | None = None, minimum: float = metrics.MIN_DENOMINATOR) -> pd.DataFrame:
     """A metrics.rates frame as text columns: metric, formula, rate, numerator, denominator,
     cells read, note (the reason when there is no rate)."""
     rows = []
@@ -72,7 +70,7 @@ def rates_table(rates: pd.DataFrame, labels: dict[str, str] | None = None) -> pd
             "numerator": count(r.get("numerator")),
             "denominator": count(r.get("denominator")),
             "cells read": f"{count(r.get('inputs_read'))} of {count(r.get('inputs'))}" if "inputs" in r else "",
-            "note": rate_reason(r),
+            "note": rate_reason(r, minimum),
         })  # fmt: skip
     return pd.DataFrame(rows)
 

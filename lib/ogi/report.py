@@ -212,7 +212,8 @@ def read_reports(path: str | Path, *, root: str | Path | None = None, source_url
         text = None if looks_binary(data) else decode(data)[0]
     except (OSError, DecodeError):
         return [read_report(path, root=root, source_url=source_url)]  # says why, as for any file
-    from .extract.csvrows import report_rows, title_hints
+    from .extract.csvrows import report_rows
+    from .naming import listed_title
 
     source_path = _relative(path, root)
     rows = report_rows(text) if text is not None else None
@@ -229,7 +230,7 @@ def read_reports(path: str | Path, *, root: str | Path | None = None, source_url
             out.append(_stop(meta, Kind.NOT_A_REPORT, f"row {row.number} of the CSV has no report text" + (f" ({row.title})" if row.title else "")))
             continue
         rep = read_bytes(row.text.encode("utf-8"), meta)
-        agency, year = title_hints(row.title)
+        agency, year = listed_title(row.title)
         rep.meta["input_kind"] = "csv"
         if agency and rep.meta["status"] != "failed":  # the title column names the body, not the prose
             rep.meta["agency"] = rep.meta["printed_agency"] = to_simplified(agency)

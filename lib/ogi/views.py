@@ -401,7 +401,7 @@ class CompareView:
         if n.empty:
             return n
         reasons = {
-            (r["report_id"], r["metric"]): present.rate_reason(r)
+            (r["report_id"], r["metric"]): present.rate_reason(r, self.min_denominator)
             for r in self._r.astype({"report_id": str, "metric": str}).to_dict("records") if pd.isna(r["value"])
         }
         out = n[["agency", "level", "kind", "new requests", "processed"]].copy()

@@ -61,10 +61,3 @@ def report_rows(text: str) -> list[CsvRow] | None:
     return [CsvRow(n, r[col] if col < len(r) else "", cell(r, t), cell(r, d), cell(r, u)) for n, r in enumerate(body, start=1)]
 
 
-_TITLE_YEAR = re.compile(r"^(.{2,40}?)\s*((?:19|20)\d\d)\s*年")
-
-
-def title_hints(title: str | None) -> tuple[str | None, int | None]:
-    """'河北省科学技术厅2023年政府信息公开工作年度报...' → ('河北省科学技术厅', 2023)."""
-    m = _TITLE_YEAR.match(title or "")
-    return (m.group(1), int(m.group(2))) if m else (None, None)
