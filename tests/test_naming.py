@@ -5,7 +5,7 @@ signature, the body as subject of 总体情况 — never a fragment of other pro
 from __future__ import annotations
 
 import pytest
-from conftest import RAW
+from conftest import RAW, report
 
 from ogi.naming import clean_name, find_agency_and_year
 from ogi.report import read_reports
@@ -94,3 +94,18 @@ def test_a_multi_year_statistics_period_is_the_report_of_its_last_year():
 def test_places_that_look_like_sentence_words_stay_names():
     for name in ["本溪市人民政府", "全椒县审计局", "向阳区人民政府"]:
         assert clean_name(name) == name
+
+
+@pytest.mark.parametrize(
+    "name, fmt",
+    [("2022_gaoping-bangongshi_page.txt", "v2021"), ("2020_yueqing-shenjiju_page.txt", "v2019"), ("2022_shanghai_page.txt", "v2021")],
+)
+def test_an_excerpt_without_tables_takes_the_format_its_year_prescribes(name, fmt):
+    rep = report(name)
+    assert rep.meta["format"] == fmt and "format_from_year" in rep.meta["problems"]
+    assert rep.meta["status"] == "partial"  # still no table read: the format is no number
+
+
+def test_a_format_read_from_the_tables_is_not_replaced():
+    rep = report("2019_putian-linyeju_page.txt")
+    assert rep.meta["format"] == "v2019" and "format_from_year" not in rep.meta["problems"]

@@ -32,7 +32,7 @@ from .problems import Kind, Problem
 from .problems import kinds as kinds_of
 from .problems import message as message_of
 from .problems import status as status_of
-from .report import CELL_COLUMNS, REPORT_COLUMNS, cells_from_columns, checks_frame, read_reports
+from .report import CELL_COLUMNS, REPORT_COLUMNS, cells_from_columns, checks_frame, format_from_year, read_reports
 from .cache import ResultCache
 from .store import write_store
 
@@ -122,9 +122,13 @@ def apply_manifest(meta: dict, prov: dict, problems: list | None = None) -> list
     meta["source_url"] = meta.get("source_url") or prov.get("source_url")
     meta["agency"] = manifest_agency(prov.get("agency")) or meta.get("printed_agency")
     meta["year"] = prov.get("year") or meta.get("printed_year")
-    problems = [p for p in (problems or []) if p.kind is not Kind.NO_AGENCY]
+    from_year = any(p.kind is Kind.FORMAT_FROM_YEAR for p in problems or [])
+    problems = [p for p in (problems or []) if p.kind not in (Kind.NO_AGENCY, Kind.FORMAT_FROM_YEAR)]
     if meta["agency"] is None and meta.get("status") in ("ok", "partial"):
         problems.append(Problem(Kind.NO_AGENCY, "no agency printed (title, header or signature) and none in a manifest"))
+    if from_year or meta.get("format") in ("unknown", None):
+        meta["format"] = "unknown"
+        problems += format_from_year(meta, read=meta.get("status") in ("ok", "partial"))
     if problems or meta.get("problems"):
         meta.update(message=message_of(problems), problems=kinds_of(problems))
     return problems

@@ -37,6 +37,7 @@ class Kind(str, Enum):
     FAILING_CHECKS = "failing_checks"
     LAYOUT = "layout"  # something the aligner saw (a row not in the official format …)
     NO_AGENCY = "no_agency"
+    FORMAT_FROM_YEAR = "format_from_year"  # no table says which format: the one its year prescribes
     IDENTICAL_BYTES = "identical_bytes"
 
 

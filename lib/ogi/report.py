@@ -295,6 +295,16 @@ def _read(data: bytes, meta: dict, name: str) -> Report:
     return build_report(tokens, plain, meta, encoding)
 
 
+def format_from_year(meta: dict, read: bool = True) -> list[Problem]:
+    """A report whose tables do not say their format (an excerpt, a scan) takes the one its year
+    prescribes (templates.format_of_year), and says so; no year, no format. `read`: the file was
+    read as a report (a failed or not_a_report file has no format)."""
+    if not read or meta.get("format") not in ("unknown", None) or meta.get("year") is None:
+        return []
+    meta["format"] = templates.format_of_year(int(meta["year"]))
+    return [Problem(Kind.FORMAT_FROM_YEAR, f"format {meta['format']}: no table says; the year {int(meta['year'])} prescribes it")]
+
+
 def build_report(tokens, plain: str, meta: dict, encoding: str | None = None, repeats_merged: bool = False) -> Report:
     """Align a token stream, check it and fill the metadata: shared by every input kind."""
     simplified = to_simplified(strip_pinyin(plain))
@@ -323,6 +333,7 @@ def build_report(tokens, plain: str, meta: dict, encoding: str | None = None, re
         else:
             fmt = "unknown"
     meta["format"] = fmt or "unknown"
+    from_year = format_from_year(meta)
 
     cells = sorted(result.cells, key=lambda c: TABLES.index(c.table))  # stable: rows stay in table order
     rid = meta["report_id"]
@@ -343,8 +354,8 @@ def build_report(tokens, plain: str, meta: dict, encoding: str | None = None, re
             why = [Problem(Kind.NOT_A_REPORT, "no annual-report wording and no standard tables found")]
         else:
             why = [Problem(Kind.NO_TABLES, "no standard table found (excerpt, prose only or unrecognised layout)")]
-        return with_problems(Report(meta, cell_rows, check_rows, encoding), why)
-    problems: list[Problem] = []
+        return with_problems(Report(meta, cell_rows, check_rows, encoding), why + from_year)
+    problems: list[Problem] = [*from_year]
     missing_tables = tuple(t for t in TABLES if not result.found.get(t))
     if missing_tables:
         problems.append(Problem(Kind.MISSING_TABLE, tables=missing_tables))

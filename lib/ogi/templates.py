@@ -152,6 +152,14 @@ OUTCOME_GROUPS = {
 OUTCOME_ROWS = tuple(k for group in OUTCOME_GROUPS.values() for k in group)
 
 
+def format_of_year(year: int | None) -> str:
+    """The format a report of this statistics year had to follow (FORMATS.md): the 2019 format
+    (国办公开办函〔2019〕60号) for 2019–2020, the 2021 one from 2021, none before 2019."""
+    if year is None:
+        return "unknown"
+    return "pre2019" if year < 2019 else "v2019" if year < 2021 else "v2021"
+
+
 def request_rows(fmt: str, single_other: bool) -> tuple[str, ...]:
     """The row keys a requests table of this format carries (v2021 may print （六） as one row)."""
     drop = set(V2021_OTHER_ROWS) if (fmt == "v2019" or single_other) else {"other"}
