@@ -199,38 +199,38 @@ def big_store(src: Path, dst: Path) -> None:
 
 
 def pdf_engines() -> list[tuple[str, str]]:
-    """pdfplumber (ruled tables → grid, what the reader uses) against pypdfium2 (fast text only,
-    fed to the text reader): pages/s and how many of the printed numbers each gets."""
+    """The reader on text-layer PDFs (PDFium characters and ruling lines → grid), against
+    pdfplumber (the careful path) and `pdftotext -layout` (poppler) when it is installed:
+    pages/s, the ratio to pdftotext, and whether both paths give the same cells."""
+    import shutil
+    import subprocess
+
     import pypdfium2 as pdfium
 
-    from ogi.extract.text import extract_text
+    from ogi.extract.pdf import extract_pdf
     from ogi.report import build_report
 
     pdfs = sorted(p for p in paths.RAW.iterdir() if p.suffix == ".pdf")
     blobs = [p.read_bytes() for p in pdfs]
     pages = sum(len(pdfium.PdfDocument(b)) for b in blobs)
-    t_plumber = _best(lambda: [read_bytes(b) for b in blobs], repeat=2)
-
-    def pdfium_text(b: bytes) -> str:
-        doc = pdfium.PdfDocument(b)
-        return "\n".join(doc[i].get_textpage().get_text_range() for i in range(len(doc)))
-
-    t_pdfium = _best(lambda: [pdfium_text(b) for b in blobs], repeat=2)
-    same = wrong = total = 0
+    t_reader = _best(lambda: [read_bytes(b) for b in blobs], repeat=3)
+    t_plumber = _best(lambda: [extract_pdf(b, careful=True) for b in blobs], repeat=2)
+    total = same = 0
     for b in blobs:
-        ref = read_bytes(b).cells.set_index(["table", "row", "column"])["value"]
-        text = pdfium_text(b)
-        alt = build_report(extract_text(text), text, {"report_id": "x"}).cells.set_index(["table", "row", "column"])["value"]
-        total += len(ref)
-        for k, v in ref.items():
-            got = alt.get(k) if k in alt.index else None
-            if got is not None and pd.notna(got):
-                same += got == v
-                wrong += got != v
-    return [
-        ("PDF, pdfplumber ruled tables → grid (the reader)", f"{pages / t_plumber:.1f} pages/s, all {total} printed numbers of the 3 real PDFs (tests assert them)"),
-        ("PDF, pypdfium2 plain text → text reader (alternative)", f"{pages / t_pdfium:.1f} pages/s for the text alone; {same} of {total} numbers right, {wrong} wrong, the rest flagged or missing (labels wrapped around their numbers)"),
+        fast = {(c[1], c[2], c[3]): (c[4], c[5]) for c in read_bytes(b).cell_rows}
+        careful = {(c[1], c[2], c[3]): (c[4], c[5]) for c in build_report(*extract_pdf(b, careful=True), {"report_id": "x"}).cell_rows}
+        total += len(careful)
+        same += sum(fast.get(k) == v for k, v in careful.items())
+    out = [
+        ("PDF, the reader (PDFium chars + ruling lines → grid)", f"{pages / t_reader:.0f} pages/s, {t_reader / pages * 1000:.1f} ms/page; {same} of {total} cells as the careful path reads them"),
+        ("PDF, pdfplumber (careful path, used only when the fast one leaves cells)", f"{pages / t_plumber:.0f} pages/s"),
     ]
+    if shutil.which("pdftotext"):
+        t_poppler = _best(lambda: [subprocess.run(["pdftotext", "-layout", str(p), "-"], capture_output=True, check=True) for p in pdfs], repeat=3)
+        out.append(("PDF, pdftotext -layout (text only, for scale)", f"{pages / t_poppler:.0f} pages/s; the reader takes {t_reader / t_poppler:.2f}× its time (target ≤ 2×)"))
+    else:
+        out.append(("PDF, pdftotext -layout", "not installed (Debian poppler-utils): no ratio"))
+    return out
 
 
 def main() -> int:

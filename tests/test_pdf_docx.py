@@ -9,7 +9,7 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt
 import numpy as np
 import pytest
-from conftest import report, table
+from conftest import RAW, report, table
 from docx_builder import build
 from test_reader_seed import ACTIVE as SEED_ACTIVE
 from test_reader_seed import APPEALS as SEED_APPEALS
@@ -196,3 +196,20 @@ def test_pdf_text_dump_reads_like_the_pdf(tmp_path, name):
     dumped = read_report(p)
     for t in ("active", "requests", "appeals"):
         assert table(dumped, t) == table(report(name), t)
+
+
+@pytest.mark.parametrize("name", ["2023_hongze-district_pdf.pdf", "2024_hongze-district_pdf.pdf", "2024_huaian-city_pdf.pdf"])
+def test_the_fast_pdf_path_reads_what_the_careful_one_reads(name):
+    """PDFium's characters and ruling lines (pdffast) give the same cells as pdfplumber on the real PDFs."""
+    from ogi.extract.pdf import extract_pdf
+    from ogi.report import REPORT_COLUMNS, build_report
+
+    data = (RAW / name).read_bytes()
+    meta = dict.fromkeys(REPORT_COLUMNS)
+    meta.update(report_id="x", source_path=name)
+    fast = build_report(*extract_pdf(data), dict(meta))
+    careful = build_report(*extract_pdf(data, careful=True), dict(meta))
+    assert fast.meta["status"] == careful.meta["status"] == "ok"
+    assert (fast.meta["agency"], fast.meta["year"]) == (careful.meta["agency"], careful.meta["year"])
+    cells = lambda r: {(c[1], c[2], c[3]): (c[4], c[5]) for c in r.cell_rows}  # noqa: E731
+    assert cells(fast) == cells(careful) and len(cells(fast)) >= 186

@@ -278,7 +278,12 @@ def _read(data: bytes, meta: dict, name: str) -> Report:
                 meta["format"] = "unknown"
                 return _stop(meta, Kind.IMAGE_ONLY, str(e))  # a report, not read: partial
             return _stop(meta, Kind.CANNOT_READ, str(e))
-        return build_report(tokens, plain, meta)
+        report = build_report(tokens, plain, dict(meta))
+        if kind == "pdf" and report.meta["status"] != "ok":  # the fast path left something: the careful one
+            careful = build_report(*extract_pdf(data, careful=True), dict(meta))
+            if _completeness(careful) > _completeness(report):
+                return careful
+        return report
     if len(data) > MAX_BYTES:
         return _stop(meta, Kind.TOO_LARGE, f"file too large for a report ({len(data) // 1048576} MB > {MAX_BYTES // 1048576} MB)")
     if looks_binary(data):
@@ -303,6 +308,12 @@ def format_from_year(meta: dict, read: bool = True) -> list[Problem]:
         return []
     meta["format"] = templates.format_of_year(int(meta["year"]))
     return [Problem(Kind.FORMAT_FROM_YEAR, f"format {meta['format']}: no table says; the year {int(meta['year'])} prescribes it")]
+
+
+def _completeness(report: Report) -> tuple[int, int]:
+    """(cells read, -unreadable cells): which of two readings of one file read more."""
+    flags = [c[5] for c in report.cell_rows]
+    return (sum(f != "unreadable" for f in flags), -flags.count("unreadable"))
 
 
 def build_report(tokens, plain: str, meta: dict, encoding: str | None = None, repeats_merged: bool = False) -> Report:

@@ -1,4 +1,4 @@
-"""PDF reports with a text layer → tokens (pdfplumber).
+"""PDF reports with a text layer → tokens: PDFium first (pdffast.py), pdfplumber as the careful path.
 
 Ruled tables (what Word exports) are read as grids from their ruling lines, so a label wrapped
 over three lines stays one cell and the numbers keep their columns; a merged cell is emitted once.
@@ -30,8 +30,27 @@ def _inside(obj, boxes) -> bool:
     return any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
 
 
-def extract_pdf(data: bytes) -> tuple[list[Token], str]:
-    """Tokens in reading order and the plain text (for title and year)."""
+def extract_pdf(data: bytes, careful: bool = False) -> tuple[list[Token], str]:
+    """Tokens in reading order and the plain text (for title and year): by PDFium unless
+    `careful` or PDFium cannot open the file; then by pdfplumber, which also says why a PDF
+    cannot be read."""
+    if not careful:
+        from .pdffast import TooManyPages, extract_pdf_fast
+
+        try:
+            tokens, plain, n_chars = extract_pdf_fast(data, MAX_PAGES)
+        except TooManyPages as e:
+            raise PdfProblem(f"{e.pages} pages: more than {MAX_PAGES}, not an annual report") from e
+        except Exception:  # noqa: BLE001 — PDFium refused it: pdfplumber will say why
+            pass
+        else:
+            if n_chars < 20:
+                raise PdfProblem("image-only PDF: no text layer", image_only=True)
+            return tokens, plain
+    return _extract_pdfplumber(data)
+
+
+def _extract_pdfplumber(data: bytes) -> tuple[list[Token], str]:
     import pdfplumber
     from pdfminer.pdfparser import PDFSyntaxError
 
