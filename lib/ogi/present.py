@@ -13,6 +13,7 @@ import pandas as pd
 
 from . import metrics
 
+RATE_COLUMNS = frozenset({"report_id", "metric", "numerator", "denominator", "n", "n_reports", "inputs", "inputs_read", "unread", "value", "note"})
 DASH = "—"  # the one mark for a number that is not there; the reason sits beside it
 
 
@@ -63,7 +64,7 @@ def rates_table(rates: pd.DataFrame, labels: dict[str, str] | None = None, minim
     for r in rates.to_dict("records"):
         m = str(r["metric"])
         rows.append({
-            **({k: r[k] for k in r if k not in metrics_columns()}),
+            **{k: r[k] for k in r if k not in RATE_COLUMNS},  # the `by` columns of grouped rates (year …)
             "metric": (labels or {}).get(m, m),
             "formula": metrics.RATES[m][2] if m in metrics.RATES else "",
             "rate": percent(r.get("value")),
@@ -73,10 +74,6 @@ def rates_table(rates: pd.DataFrame, labels: dict[str, str] | None = None, minim
             "note": rate_reason(r, minimum),
         })  # fmt: skip
     return pd.DataFrame(rows)
-
-
-def metrics_columns() -> set[str]:
-    return {"metric", "numerator", "denominator", "n", "inputs", "inputs_read", "unread", "value", "note", "n_reports", "report_id"}
 
 
 PLAIN = ("year", "printed_year", "region_code")  # numbers that are names, not counts: no thousands separator

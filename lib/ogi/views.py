@@ -175,8 +175,9 @@ class ReportView:
         cells were not all read: the bar then still adds up to （七）总计."""
         if not self.found:
             return pd.DataFrame()
-        t = metrics.outcome_table(self.cells)
-        total = metrics.components(self.cells)["T"]
+        comp = metrics.components(self.cells)
+        t = comp[[f"group.{g}" for g in templates.OUTCOME_GROUPS]].rename(columns=lambda c: c.split(".", 1)[1])
+        total = comp["T"]
         t["unread"] = (total - t.sum(axis=1, skipna=True)).where(t.isna().any(axis=1), 0.0)
         return t
 
@@ -184,8 +185,9 @@ class ReportView:
         """The outcome groups as a small table: group, requests, share of （七）总计 (— when not read)."""
         if not self.found:
             return pd.DataFrame()
-        t = metrics.outcome_table(self.cells).iloc[0]
-        total = metrics.components(self.cells)["T"].iloc[0]
+        comp = metrics.components(self.cells).iloc[0]
+        t = pd.Series({g: comp[f"group.{g}"] for g in templates.OUTCOME_GROUPS})
+        total = comp["T"]
         rows = [{"outcome": GROUP_NAMES[g], "requests": t[g], "share of 总计": t[g] / total if total and pd.notna(t[g]) else np.nan} for g in t.index]
         return pd.DataFrame(rows)
 
