@@ -34,7 +34,7 @@ from ogi.store import write_store  # noqa: E402
 from ogi.report import read_bytes  # noqa: E402
 
 WORK = HERE / "work"
-LAYOUTS = ("pipe", "cells", "collapsed", "html", "merged", "dropped", "markdown", "csv")
+LAYOUTS = ("pipe", "cells", "collapsed", "html", "merged", "dropped", "markdown", "torn", "csv")
 N_DOCS = int(os.environ.get("BENCH_DOCS", "2000"))
 N_REPORTS = int(os.environ.get("BENCH_REPORTS", "100000"))
 AGENCIES = ["临汾市人民政府", "平潭综合实验区", "淮安市人民政府", "洪泽区人民政府", "蠡县审计局", "桃江县审计局", "上海市人民政府办公厅", "武定县审计局"]
@@ -52,7 +52,7 @@ def make_corpus(raw: Path) -> dict[str, dict]:
         agency = rng.choice(AGENCIES) + "".join("〇一二三四五六七八九"[int(d)] for d in f"{i:05d}") + "号"
         year = 2021 + i % 4
         nums = numbers(rng)
-        name = f"{layout}/{i:05d}.{ {'html': 'html', 'csv': 'csv', 'markdown': 'md'}.get(layout, 'txt') }"
+        name = f"{layout}/{i:05d}.{ {'html': 'html', 'csv': 'csv', 'markdown': 'md', 'torn': 'md'}.get(layout, 'txt') }"
         (raw / layout).mkdir(exist_ok=True)
         (raw / name).write_text(render(layout, nums, agency, year, rng), encoding="utf-8")
         key = f"{name}#row=1" if layout == "csv" else name  # a CSV row is its own report

@@ -10,6 +10,10 @@ Layouts, after the real reports they imitate:
   dropped    — one cell per line with the empty cells left out (zeros printed as empty cells)
   markdown   — the 沭阳县 conversion (one small table per requests row under generic headers, the
                appeals table as three header-over-values blocks), with two rows torn from their labels
+  torn       — the 上海 2025 PDF→markdown conversion: one pipe table torn by page markers
+               (`— 4 —`), two requests rows without their label, group labels cut into a leading
+               cell (`| （三）不 | 4.保护第三方合法权益 | …`), a 规章 row that lost its middle cell to loose
+               text (flagged, never guessed), appeals as one flat row of 15
   csv        — a scraper CSV: the collapsed text as the 内容 cell of its row, the title in 标题
 Each document comes with its truth, so the benchmark also measures accuracy (None: an empty cell).
 """
@@ -133,6 +137,8 @@ def render(layout: str, nums: dict, agency: str, year: int, rng: random.Random) 
         return head + "\n".join(lines) + "\n" + AFTER
     if layout == "markdown":
         return head + _markdown(nums, rng) + AFTER
+    if layout == "torn":
+        return head + _torn(nums, rng) + AFTER
     if layout == "csv":
         import csv
         import io
@@ -175,6 +181,41 @@ def _markdown(nums: dict, rng: random.Random) -> str:
     for name, r in zip(["行政复议", "未经复议直接起诉", "复议后起诉"], templates.APPEAL_ROWS):
         out += [name, "| 结果维持 | 结果纠正 | 其他结果 | 尚未审结 | 总计 |", "|---|---|---|---|---|"]
         out += ["| " + " | ".join(_fmt(v) for v in nums["appeals"][r]) + " |", ""]
+    return "\n".join(out) + "\n"
+
+
+GROUP_CUTS = {"withheld_third_party": "（三）不", "withheld_internal": "予公开", "declined_publication": "（五）不", "declined_excessive": "予处理"}
+
+
+def _torn(nums: dict, rng: random.Random) -> str:
+    """The 上海 2025 conversion: rows in order, some labels lost or cut, page markers between."""
+    out = ["二、主动公开政府信息情况"]
+    for head, rows in BLOCKS:
+        out += [head, "| 信息内容 | " + " | ".join(BLOCK_HEADERS[head]) + " |", "|" + "---|" * (1 + len(BLOCK_HEADERS[head]))]
+        for r in rows:
+            values = [_fmt(v) for v in nums["active"][r]]
+            if r == "regulations" and rng.random() < 0.5:  # a two-line cell left the row as loose text
+                out.append(f"{values.pop(1)}（其中修订 {rng.randint(0, 9)} 件）")
+            out.append("| " + ACTIVE_LABELS[r] + " | " + " | ".join(values) + " |")
+    out += ["三、收到和处理政府信息公开申请情况", "| （本列数据的勾稽关系为：第一项加第二项之和， | 申请人情况 |", "|---|---|",
+            "| 等于第三项加第四项之和） | 自然人 | 商业 | 科研 | 总计 |", "|---|---|---|---|---|"]  # fmt: skip
+    unlabelled = set(rng.sample(["granted", "withheld_law", "unavailable_unclear", "other_no_correction", "other_unpaid_fee"], 2))
+    page = 3
+    for i, r in enumerate(REQ_ROWS):
+        values = [_fmt(v) for v in nums["requests"][r]]
+        if r in unlabelled:
+            cells = values
+        elif r in GROUP_CUTS:
+            cells = [GROUP_CUTS[r], LABELS[r], *values]
+        else:
+            cells = [LABELS[r], *values]
+        out.append("| " + " | ".join(cells) + " |")
+        if i % 9 == 8:
+            out += ["", f"— {page} —", ""]
+            page += 1
+    out += ["四、政府信息公开行政复议、行政诉讼情况", "| 行政复议 | 行政诉讼 |", "|---|---|",
+            "| 维持 | 纠正 | 结果 | 审结 | 总计 | 总计 |", "|---|---|---|---|---|---|"]  # fmt: skip
+    out.append("| " + " | ".join(_fmt(v) for r in templates.APPEAL_ROWS for v in nums["appeals"][r]) + " |")
     return "\n".join(out) + "\n"
 
 

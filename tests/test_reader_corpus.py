@@ -223,3 +223,10 @@ def test_every_shipped_file_reads_without_exception():
         r = report(p.name)
         assert r.status in ("ok", "partial", "failed", "not_a_report")
         assert not (r.meta["message"] or "").startswith("internal error"), (p.name, r.meta["message"])
+
+
+def test_generic_markdown_headers_are_no_rows():
+    """沭阳县 2025: every requests row is its own table under `| 类别 | 数据1 … 数据6 | 总计 |`; the
+    header's ordinals are no values, so no row is reported as outside the official format."""
+    rep = report("2025_shuyang-county_txt.txt")
+    assert rep.status == "ok" and rep.meta["message"] is None

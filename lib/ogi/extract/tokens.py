@@ -37,6 +37,9 @@ ENUMERATOR = re.compile(r"^\d{1,2}[.．、]$")
 # one value token, so a damaged number stays one cell (parse_value flags it) and never splits a row.
 _CJK_OR_SPACE = re.compile(r"[\u3400-\u9fff\s()（）%‰]")
 _LONE_ARTIFACT = frozenset({"?", "？", "\ufffd"})
+# A converter's generic column header ("数据1", "列 2", "Column3"): the header names its column; the
+# digit is its ordinal, never a value.
+GENERIC_HEADER = re.compile(r"^(?:数据|数值|列|栏|字段|column|col|field)\s*\d{1,2}$", re.I)
 
 
 def _is_cjk(ch: str) -> bool:
@@ -117,6 +120,8 @@ def _classify(cell: str) -> tuple[tuple[str, str, str], ...]:
         if cleaned.strip() and cleaned.strip() not in NA_MARKERS:  # a label or prose: one text token
             return (("text", stripped, "".join(cleaned.split())),)
     cleaned = nfkc(clean_artifacts(cell))
+    if GENERIC_HEADER.match(cleaned.strip()):
+        return (("text", stripped, "".join(cleaned.split())),)
     pieces = cleaned.split()
     if not pieces:
         return (("blank", stripped, ""),)
