@@ -23,7 +23,7 @@ $(PY):
 # Re-install only when the dependency list changes.
 $(STAMPS)/installed: pyproject.toml | $(PY) $(STAMPS)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,ocr]'
 	@touch $@
 
 # A CJK font so charts render Chinese labels (Debian package; needs apt and root, as on CI).

@@ -4,7 +4,9 @@
    collapsed, HTML), all cores, with accuracy against the numbers that were rendered;
 2. the reader against pandas.read_html on 100 real HTML/text reports;
 3. load time and peak memory for the values of 100,000 reports, and metrics time for them;
-4. text-layer PDF throughput (pages/s) on the real PDFs.
+4. text-layer PDF throughput (pages/s) on the real PDFs;
+5. OCR of simulated scans of those PDFs (tests/scans.py): CPU s/page in one process, pages/s on
+   all cores, and the numbers read against the text layer.
 Prints a table and writes bench/results.md. Sizes: BENCH_DOCS (default 2000), BENCH_REPORTS (100000).
 """
 
@@ -218,7 +220,7 @@ def pdf_engines() -> list[tuple[str, str]]:
     total = same = 0
     for b in blobs:
         fast = {(c[1], c[2], c[3]): (c[4], c[5]) for c in read_bytes(b).cell_rows}
-        careful = {(c[1], c[2], c[3]): (c[4], c[5]) for c in build_report(*extract_pdf(b, careful=True), {"report_id": "x"}).cell_rows}
+        careful = {(c[1], c[2], c[3]): (c[4], c[5]) for c in build_report(*extract_pdf(b, careful=True)[:2], {"report_id": "x"}).cell_rows}
         total += len(careful)
         same += sum(fast.get(k) == v for k, v in careful.items())
     out = [
@@ -231,6 +233,38 @@ def pdf_engines() -> list[tuple[str, str]]:
     else:
         out.append(("PDF, pdftotext -layout", "not installed (Debian poppler-utils): no ratio"))
     return out
+
+
+def ocr_scans(jobs: int) -> list[tuple[str, str]]:
+    """Simulated scans of the real PDFs: OCR cost per page and the numbers it reads."""
+    import pypdfium2 as pdfium
+
+    sys.path.insert(0, str(HERE.parent / "tests"))
+    from scans import scan
+
+    raw = WORK / "scans"
+    shutil.rmtree(raw, ignore_errors=True)
+    raw.mkdir(parents=True)
+    pdfs = sorted(p for p in paths.RAW.iterdir() if p.suffix == ".pdf")
+    for p in pdfs:
+        (raw / p.name).write_bytes(scan(p.read_bytes()))
+    pages = sum(len(pdfium.PdfDocument(p.read_bytes())) for p in pdfs)
+    read_bytes((raw / pdfs[0].name).read_bytes())  # models loaded once, as in a worker
+    t = time.process_time()
+    readings = {p.name: read_bytes((raw / p.name).read_bytes()) for p in pdfs}
+    cpu = time.process_time() - t
+    right = total = wrong = 0
+    for p in pdfs:
+        printed = {(c[1], c[2], c[3]): (c[4], c[5]) for c in read_bytes(p.read_bytes()).cell_rows}
+        got = {(c[1], c[2], c[3]): (c[4], c[5]) for c in readings[p.name].cell_rows}
+        total += len(printed)
+        right += sum(got.get(k) == v for k, v in printed.items())
+        wrong += sum(k in got and got[k] != v and got[k][1] != "unreadable" for k, v in printed.items())
+    wall = ingest(raw, WORK / "scans-store", jobs=jobs, force=True).seconds
+    return [
+        ("OCR of scanned PDFs (the 3 real PDFs as 200 dpi scans), one process", f"{cpu / pages:.1f} s CPU per page (target ≤ 15 s); {right} of {total} numbers as the text layer, {wrong} wrong"),
+        (f"OCR, ingest of the scans with {jobs} processes", f"{pages / wall:.2f} pages/s ({wall / pages:.1f} s per page of wall time)"),
+    ]
 
 
 def main() -> int:
@@ -269,6 +303,8 @@ def main() -> int:
                     f"{metric_s[0]:.2f} s (other runs {metric_s[1]:.2f}, {metric_s[2]:.2f} s), peak RSS {mb(peak):.0f} MB"))  # fmt: skip
     print("PDF …", flush=True)
     results += pdf_engines()
+    print("OCR …", flush=True)
+    results += ocr_scans(jobs)
 
     width = max(len(k) for k, _ in results)
     table = "\n".join(f"{k.ljust(width)}  {v}" for k, v in results)

@@ -207,8 +207,8 @@ def test_the_fast_pdf_path_reads_what_the_careful_one_reads(name):
     data = (RAW / name).read_bytes()
     meta = dict.fromkeys(REPORT_COLUMNS)
     meta.update(report_id="x", source_path=name)
-    fast = build_report(*extract_pdf(data), dict(meta))
-    careful = build_report(*extract_pdf(data, careful=True), dict(meta))
+    fast = build_report(*extract_pdf(data)[:2], dict(meta))
+    careful = build_report(*extract_pdf(data, careful=True)[:2], dict(meta))
     assert fast.meta["status"] == careful.meta["status"] == "ok"
     assert (fast.meta["agency"], fast.meta["year"]) == (careful.meta["agency"], careful.meta["year"])
     cells = lambda r: {(c[1], c[2], c[3]): (c[4], c[5]) for c in r.cell_rows}  # noqa: E731

@@ -49,6 +49,7 @@ class Cell:
     locator: str
     note: str | None = None
     method: str = "printed"  # printed, recovered (collapsed digits), placed (short or torn rows), settled (ingest)
+    confidence: float | None = None  # the OCR recogniser's, for a cell read from a scan (extract/ocr.py)
 
 
 @dataclass

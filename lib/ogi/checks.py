@@ -43,12 +43,16 @@ def evaluate(identities: list[templates.Identity], cells: dict) -> list[dict]:
     return out
 
 
+def identities(requests_rows: tuple[str, ...] | None, has_appeals: bool) -> list[templates.Identity]:
+    """The identities a report with these requests rows (None: no requests table) is checked by."""
+    out: list[templates.Identity] = []
+    if requests_rows:
+        out += templates.request_identities(tuple(requests_rows))
+    if has_appeals:
+        out += templates.appeal_identities()
+    return out
+
+
 def report_checks(cells: list, requests_rows: tuple[str, ...] | None, has_appeals: bool) -> list[dict]:
     """requests.balance, requests.outcomes, requests.row_total and appeals.total for one report."""
-    lookup = _lookup(cells)
-    identities: list[templates.Identity] = []
-    if requests_rows:
-        identities += templates.request_identities(requests_rows)
-    if has_appeals:
-        identities += templates.appeal_identities()
-    return evaluate(identities, lookup)
+    return evaluate(identities(requests_rows, has_appeals), _lookup(cells))

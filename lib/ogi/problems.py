@@ -39,6 +39,7 @@ class Kind(str, Enum):
     NO_AGENCY = "no_agency"
     FORMAT_FROM_YEAR = "format_from_year"  # no table says which format: the one its year prescribes
     IDENTICAL_BYTES = "identical_bytes"
+    OCR = "ocr"  # pages read by OCR: their numbers carry the recogniser's confidence
 
 
 FAILED = {Kind.CANNOT_READ, Kind.EMPTY, Kind.UNSUPPORTED, Kind.TOO_LARGE, Kind.CANNOT_DECODE, Kind.INTERNAL_ERROR, Kind.TIME_LIMIT, Kind.WORKER_CRASH}

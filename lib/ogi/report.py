@@ -42,7 +42,7 @@ REPORT_COLUMNS = [
     "report_id", "source_path", "source_url", "input_kind", "status", "message",
     "agency", "year", "format", "script", "printed_agency", "printed_year", "problems",
 ]  # fmt: skip
-CELL_COLUMNS = ["report_id", "table", "row", "column", "value", "flag", "raw", "locator", "note", "method"]
+CELL_COLUMNS = ["report_id", "table", "row", "column", "value", "flag", "raw", "locator", "note", "method", "confidence"]
 CHECK_COLUMNS = ["report_id", *checks.CHECK_COLUMNS]
 TABLES = ("active", "requests", "appeals")
 
@@ -84,7 +84,7 @@ def cells_from_columns(columns: list[list]) -> pd.DataFrame:
     for name, values in zip(CELL_COLUMNS, columns):
         if name in KEY_COLUMNS:
             data[name] = categorical(values)
-        elif name == "value":
+        elif name in ("value", "confidence"):
             data[name] = pd.array(np.array(values, dtype="float64"), dtype="Float64")  # None → NaN → <NA>
         else:
             data[name] = pd.array(values, dtype="str")
@@ -146,8 +146,8 @@ class Report:
         # cell and check rows hold only str, float and None (build_report makes them): a NaN test
         # on the numbers is all they need, and a report has some 1,800 of these values
         cells = [
-            {"table": t, "row": r, "column": c, "value": None if v != v else v, "flag": f, "raw": raw, "locator": loc, "note": note, "method": how}
-            for _, t, r, c, v, f, raw, loc, note, how in self.cell_rows
+            {"table": t, "row": r, "column": c, "value": None if v != v else v, "flag": f, "raw": raw, "locator": loc, "note": note, "method": how, "confidence": conf}
+            for _, t, r, c, v, f, raw, loc, note, how, conf in self.cell_rows
         ]  # fmt: skip
         chk = [
             {"check": k, "scope": sc, "expected": None if e != e else e, "observed": None if o != o else o, "status": st}
@@ -268,19 +268,26 @@ def _read(data: bytes, meta: dict, name: str) -> Report:
         return _stop(meta, Kind.UNSUPPORTED, "old binary Word/WPS file (.doc/.wps): convert it first, e.g. `libreoffice --headless --convert-to docx FILE`")
     if kind == "zip":
         return _stop(meta, Kind.UNSUPPORTED, "a zip archive that is not a Word document")
-    if kind in ("pdf", "docx"):
+    if kind in ("pdf", "docx", "image"):
         if len(data) > MAX_DOCUMENT_BYTES:
             return _stop(meta, Kind.TOO_LARGE, f"file too large ({len(data) // 1048576} MB > {MAX_DOCUMENT_BYTES // 1048576} MB)")
+        scan = None
         try:
-            tokens, plain = extract_pdf(data) if kind == "pdf" else extract_docx(data)
+            if kind == "pdf":
+                tokens, plain, scan = extract_pdf(data)
+            elif kind == "image":
+                tokens, plain, scan = _extract_image(data)
+            else:
+                tokens, plain = extract_docx(data)
         except (PdfProblem, DocxProblem) as e:
             if getattr(e, "image_only", False):
                 meta["format"] = "unknown"
                 return _stop(meta, Kind.IMAGE_ONLY, str(e))  # a report, not read: partial
             return _stop(meta, Kind.CANNOT_READ, str(e))
-        report = build_report(tokens, plain, dict(meta))
-        if kind == "pdf" and report.meta["status"] != "ok":  # the fast path left something: the careful one
-            careful = build_report(*extract_pdf(data, careful=True), dict(meta))
+        report = build_report(tokens, plain, dict(meta), scan=scan)
+        if kind == "pdf" and report.meta["status"] != "ok" and not (scan and (scan.pages or scan.unread)):
+            careful_tokens, careful_plain, _ = extract_pdf(data, careful=True)  # the fast path left something: the careful one
+            careful = build_report(careful_tokens, careful_plain, dict(meta))
             if _completeness(careful) > _completeness(report):
                 return careful
         return report
@@ -300,6 +307,18 @@ def _read(data: bytes, meta: dict, name: str) -> Report:
     return build_report(tokens, plain, meta, encoding)
 
 
+def _extract_image(data: bytes):
+    """An image file (a scanned page, a photographed table): OCR, when the extra is installed."""
+    from .extract import ocr
+
+    if not ocr.available():
+        raise PdfProblem(f"an image: OCR is not installed ({ocr.INSTALL_HINT})", image_only=True)
+    try:
+        return ocr.extract_images(data)
+    except Exception as e:  # noqa: BLE001 — Pillow: truncated, unknown or oversized image data
+        raise PdfProblem(f"not a readable image: {type(e).__name__}: {e}") from e
+
+
 def format_from_year(meta: dict, read: bool = True) -> list[Problem]:
     """A report whose tables do not say their format (an excerpt, a scan) takes the one its year
     prescribes (templates.format_of_year), and says so; no year, no format. `read`: the file was
@@ -310,14 +329,29 @@ def format_from_year(meta: dict, read: bool = True) -> list[Problem]:
     return [Problem(Kind.FORMAT_FROM_YEAR, f"format {meta['format']}: no table says; the year {int(meta['year'])} prescribes it")]
 
 
+def _scan_problems(scan) -> list[Problem]:
+    """Which pages OCR read, and which image pages nobody read (OCR not installed)."""
+    if scan is None:
+        return []
+    from .extract.ocr import INSTALL_HINT, pages_text
+
+    out = []
+    if scan.pages:
+        out.append(Problem(Kind.OCR, f"page{'s' if len(scan.pages) > 1 else ''} {pages_text(scan.pages)} read by OCR"))
+    if scan.unread:
+        out.append(Problem(Kind.IMAGE_ONLY, f"page{'s' if len(scan.unread) > 1 else ''} {pages_text(scan.unread)} are images, not read: OCR is not installed ({INSTALL_HINT})"))
+    return out
+
+
 def _completeness(report: Report) -> tuple[int, int]:
     """(cells read, -unreadable cells): which of two readings of one file read more."""
     flags = [c[5] for c in report.cell_rows]
     return (sum(f != "unreadable" for f in flags), -flags.count("unreadable"))
 
 
-def build_report(tokens, plain: str, meta: dict, encoding: str | None = None, repeats_merged: bool = False) -> Report:
-    """Align a token stream, check it and fill the metadata: shared by every input kind."""
+def build_report(tokens, plain: str, meta: dict, encoding: str | None = None, repeats_merged: bool = False, scan=None) -> Report:
+    """Align a token stream, check it and fill the metadata: shared by every input kind.
+    `scan` (extract.ocr.Scan): the pages read by OCR and each number's confidence."""
     simplified = to_simplified(strip_pinyin(plain))
     simple = nfkc(simplified)
     meta["script"] = detect_script(plain, simplified)
@@ -348,12 +382,16 @@ def build_report(tokens, plain: str, meta: dict, encoding: str | None = None, re
 
     cells = sorted(result.cells, key=lambda c: TABLES.index(c.table))  # stable: rows stay in table order
     rid = meta["report_id"]
-    cell_rows = [(rid, c.table, c.row, c.column, c.value, c.flag, c.raw, c.locator, c.note, c.method) for c in cells]
     req_rows = templates.request_rows(meta["format"] if meta["format"] in ("v2019", "v2021") else "v2021", single_other)
     if result.found.get("requests"):
         result.missing["requests"] = [r for r in req_rows if r not in result.found_rows.get("requests", [])]
     else:
         req_rows = None
+    if scan is not None and scan.confidence:
+        from .ocrtrust import trusted
+
+        cells = trusted(cells, scan.confidence, checks.identities(req_rows, bool(result.found.get("appeals"))))
+    cell_rows = [(rid, c.table, c.row, c.column, c.value, c.flag, c.raw, c.locator, c.note, c.method, c.confidence) for c in cells]
     chk = checks.report_checks(cells, req_rows, bool(result.found.get("appeals")))
     check_rows = [(rid, c["check"], c["scope"], c["expected"], c["observed"], c["status"]) for c in chk]
 
@@ -365,8 +403,8 @@ def build_report(tokens, plain: str, meta: dict, encoding: str | None = None, re
             why = [Problem(Kind.NOT_A_REPORT, "no annual-report wording and no standard tables found")]
         else:
             why = [Problem(Kind.NO_TABLES, "no standard table found (excerpt, prose only or unrecognised layout)")]
-        return with_problems(Report(meta, cell_rows, check_rows, encoding), why + from_year)
-    problems: list[Problem] = [*from_year]
+        return with_problems(Report(meta, cell_rows, check_rows, encoding), why + from_year + _scan_problems(scan))
+    problems: list[Problem] = [*from_year, *_scan_problems(scan)]
     missing_tables = tuple(t for t in TABLES if not result.found.get(t))
     if missing_tables:
         problems.append(Problem(Kind.MISSING_TABLE, tables=missing_tables))

@@ -13,7 +13,7 @@ from .problems import Kind
 STATUSES = ("ok", "partial", "failed", "not_a_report")
 FORMATS = ("v2021", "v2019", "pre2019", "unknown")
 SCRIPTS = ("simplified", "traditional")
-INPUT_KINDS = ("text", "html", "pdf", "docx", "doc", "csv")
+INPUT_KINDS = ("text", "html", "pdf", "docx", "doc", "csv", "image")
 TABLES = ("active", "requests", "appeals")
 FLAGS = ("value", "blank", "not_applicable", "unreadable")
 METHODS = ("printed", "recovered", "placed", "settled")
@@ -35,7 +35,7 @@ COLUMNS: dict[str, dict[str, tuple | None]] = {
     },
     "cells": {
         "report_id": None, "table": TABLES, "row": None, "column": None, "value": None, "flag": FLAGS,
-        "raw": None, "locator": None, "note": None, "method": METHODS, "settled_by": None, "settled_rule": SETTLED_RULES,
+        "raw": None, "locator": None, "note": None, "method": METHODS, "settled_by": None, "settled_rule": SETTLED_RULES, "confidence": None,
     },
     "checks": {"report_id": None, "check": CHECK_IDS, "scope": None, "expected": None, "observed": None, "status": CHECK_STATUSES},
 }  # fmt: skip

@@ -11,12 +11,16 @@ MAGIC = {
     b"%PDF": "pdf",
     b"PK\x03\x04": "zip",
     b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1": "ole",  # old binary Word (.doc), .wps, .xls
+    b"\x89PNG\r\n\x1a\n": "image",
+    b"\xff\xd8\xff": "image",  # JPEG
+    b"II*\x00": "image",  # TIFF, little-endian
+    b"MM\x00*": "image",  # TIFF, big-endian
 }
 _HTML_HINT = re.compile(rb"<\s*(?:html|body|table|p|div|tr|td|span|meta|!doctype)\b", re.I)
 
 
 def sniff(data: bytes, name: str = "") -> str:
-    """Input kind from the content (never the file name alone): text, html, pdf, docx, ole, zip."""
+    """Input kind from the content (never the file name alone): text, html, pdf, docx, ole, zip, image."""
     head = data[:4096]
     stripped = head.lstrip()
     for magic, kind in MAGIC.items():

@@ -30,24 +30,26 @@ def _inside(obj, boxes) -> bool:
     return any(x0 <= cx <= x1 and top <= cy <= bottom for x0, top, x1, bottom in boxes)
 
 
-def extract_pdf(data: bytes, careful: bool = False) -> tuple[list[Token], str]:
-    """Tokens in reading order and the plain text (for title and year): by PDFium unless
-    `careful` or PDFium cannot open the file; then by pdfplumber, which also says why a PDF
-    cannot be read."""
+def extract_pdf(data: bytes, careful: bool = False):
+    """(tokens in reading order, plain text for title and year, Scan or None): by PDFium, with OCR
+    for the pages that are pictures, unless `careful` or PDFium cannot open the file; then by
+    pdfplumber, which also says why a PDF cannot be read."""
     if not careful:
+        from .ocr import INSTALL_HINT
         from .pdffast import TooManyPages, extract_pdf_fast
 
         try:
-            tokens, plain, n_chars = extract_pdf_fast(data, MAX_PAGES)
+            tokens, plain, n_chars, scan = extract_pdf_fast(data, MAX_PAGES)
         except TooManyPages as e:
             raise PdfProblem(f"{e.pages} pages: more than {MAX_PAGES}, not an annual report") from e
         except Exception:  # noqa: BLE001 — PDFium refused it: pdfplumber will say why
             pass
         else:
             if n_chars < 20:
-                raise PdfProblem("image-only PDF: no text layer", image_only=True)
-            return tokens, plain
-    return _extract_pdfplumber(data)
+                hint = f": OCR is not installed ({INSTALL_HINT})" if scan.unread else ""
+                raise PdfProblem("image-only PDF: no text layer" + hint, image_only=True)
+            return tokens, plain, scan
+    return (*_extract_pdfplumber(data), None)
 
 
 def _extract_pdfplumber(data: bytes) -> tuple[list[Token], str]:

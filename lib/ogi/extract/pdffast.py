@@ -196,12 +196,28 @@ class TooManyPages(Exception):
         self.pages = pages
 
 
-def extract_pdf_fast(data: bytes, max_pages: int) -> tuple[list[Token], str, int]:
-    """(tokens, plain text, characters) of a PDF read with PDFium. Raises TooManyPages, or
-    PDFium's own error when it cannot open the file (the caller then asks pdfplumber why)."""
+MIN_PAGE_CHARS = 20  # a page with fewer characters and an image on it is a scan
+
+
+def _has_image(page) -> bool:
+    import pypdfium2.raw as raw
+
+    return any(raw.FPDFPageObj_GetType(raw.FPDFPage_GetObject(page.raw, k)) == raw.FPDF_PAGEOBJ_IMAGE for k in range(raw.FPDFPage_CountObjects(page.raw)))
+
+
+def extract_pdf_fast(data: bytes, max_pages: int, use_ocr: bool | None = None):
+    """(tokens, plain text, characters, Scan) of a PDF read with PDFium; pages that are pictures
+    are read by OCR (extract/ocr.py) when it is installed, else listed in Scan.unread. Raises
+    TooManyPages, or PDFium's own error when it cannot open the file (the caller then asks
+    pdfplumber why)."""
     import pypdfium2 as pdfium
 
+    from . import ocr
+
+    if use_ocr is None:
+        use_ocr = ocr.available()
     pdf = pdfium.PdfDocument(data)
+    scan = ocr.Scan([], {}, [])
     try:
         if len(pdf) > max_pages:
             raise TooManyPages(len(pdf))
@@ -211,7 +227,16 @@ def extract_pdf_fast(data: bytes, max_pages: int) -> tuple[list[Token], str, int
         for p_no in range(1, len(pdf) + 1):
             page = pdf[p_no - 1]
             try:
-                toks, text, table_no, n = page_tokens(page, p_no, table_no, len(tokens))
+                toks, text, tables_after, n = page_tokens(page, p_no, table_no, len(tokens))
+                if n < MIN_PAGE_CHARS and _has_image(page):
+                    if use_ocr:
+                        scanned = ocr.page_tokens(ocr.render(page), p_no, table_no, len(tokens))
+                        toks, text, tables_after = scanned.tokens, scanned.plain, scanned.tables
+                        n = len(text.replace(" ", "").replace("\n", ""))
+                        scan.merge(p_no, scanned)
+                    else:
+                        scan.unread.append(p_no)
+                table_no = tables_after
             finally:
                 page.close()
             tokens += toks
@@ -219,4 +244,4 @@ def extract_pdf_fast(data: bytes, max_pages: int) -> tuple[list[Token], str, int
             n_chars += n
     finally:
         pdf.close()
-    return tokens, "\n".join(plain), n_chars
+    return tokens, "\n".join(plain), n_chars, scan
