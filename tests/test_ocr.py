@@ -159,3 +159,20 @@ print(ocr.read_crops([gray[330:410, 690:1000]])[0][0])
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "3985758"
+
+
+def test_a_table_cut_by_the_page_break_closes_where_its_rules_end():
+    """A page whose table runs on to the next page and lacks its closing rule (erased here from the
+    淮安 scan's requests page) reads the same numbers: a virtual line closes the last row."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(scans.scan((RAW / "2024_huaian-city_pdf.pdf").read_bytes()))
+    gray, _ = ocr.straighten(ocr.render(pdf[3]))
+    rules = sorted(e["top"] for e in ocr.ruling_edges(gray) if e["orientation"] == "h")
+    cut = gray.copy()
+    y = round(rules[-1] * ocr.SCALE)
+    cut[y - 8 : y + 8, :] = 255
+    assert len([e for e in ocr.ruling_edges(cut) if e["orientation"] == "h"]) == len(rules)  # one closing line stands in
+    values = lambda g: [t.raw for t in ocr.page_tokens(g, 4, 0, 0).tokens if t.kind == "value"]  # noqa: E731
+    full = values(gray)
+    assert len(full) == 94 and values(cut) == full
