@@ -37,6 +37,15 @@ $(STAMPS)/fonts: | $(STAMPS)
 	fi
 	@touch $@
 
+# LibreOffice converts old binary Word/WPS and Excel files (extract/convert.py); without it they are
+# `failed` with the command to run. Installed where apt is ours, as the font is.
+$(STAMPS)/libreoffice: | $(STAMPS)
+	@if command -v soffice >/dev/null || command -v libreoffice >/dev/null; then :; \
+	elif command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ]; then \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libreoffice-writer-nogui libreoffice-calc-nogui) >/dev/null || echo "LibreOffice not installed: .doc/.wps/.xls files will be failed with the command to run"; \
+	else echo "no LibreOffice and no apt: .doc/.wps/.xls files will be failed with the command to run"; fi
+	@touch $@
+
 # pdftotext (poppler), only for the benchmark's side-by-side PDF timing; skipped where apt is not ours.
 $(STAMPS)/poppler: | $(STAMPS)
 	@if command -v pdftotext >/dev/null; then :; \
@@ -45,7 +54,7 @@ $(STAMPS)/poppler: | $(STAMPS)
 	else echo "no pdftotext: the bench skips the pdftotext ratio"; fi
 	@touch $@
 
-setup: $(STAMPS)/installed $(STAMPS)/fonts ## create .venv, install the project and a CJK font (idempotent)
+setup: $(STAMPS)/installed $(STAMPS)/fonts $(STAMPS)/libreoffice ## create .venv, install the project (with OCR), a CJK font and LibreOffice (idempotent)
 
 run: setup ## ingest data/raw → data/processed, execute the notebooks, write reports/index.html
 	$(PY) -m ogi run --jobs $(JOBS)

@@ -41,9 +41,17 @@ def test_pdf_renamed_txt_is_read_as_pdf(tmp_path):
     assert r.status in ("ok", "partial", "failed")
 
 
-def test_old_word_file_names_the_conversion(tmp_path):
+def test_old_word_file_without_libreoffice_names_the_conversion(tmp_path, monkeypatch):
+    from ogi.extract import convert
+
+    monkeypatch.setattr(convert, "soffice", lambda: None)
     r = _read(tmp_path, "report.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
-    assert r.status == "failed" and "--convert-to docx" in r.meta["message"]
+    assert r.status == "failed" and "--convert-to docx" in r.meta["message"] and r.meta["problems"] == ["unsupported"]
+
+
+def test_broken_old_word_file_is_failed_with_libreoffices_reason(tmp_path):
+    r = _read(tmp_path, "report.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600)
+    assert (r.status, r.meta["input_kind"]) == ("failed", "doc") and "could not convert" in r.meta["message"]
 
 
 def test_50_mb_file(tmp_path):

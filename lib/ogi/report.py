@@ -27,6 +27,7 @@ from .extract import sniff
 from .extract.docx import DocxProblem, extract_docx
 from .extract.html import extract_html
 from .extract.pdf import PdfProblem, extract_pdf
+from .extract.sheet import extract_xlsx
 from .extract.text import read_text
 from .extract.tokens import simplify_text_tokens
 from .naming import find_agency_and_year
@@ -264,11 +265,20 @@ def _read(data: bytes, meta: dict, name: str) -> Report:
         return _stop(meta, Kind.EMPTY, "empty file")
     kind = sniff(data, name)
     meta["input_kind"] = {"ole": "doc", "zip": "docx"}.get(kind, kind)
-    if kind == "ole":
-        return _stop(meta, Kind.UNSUPPORTED, "old binary Word/WPS file (.doc/.wps): convert it first, e.g. `libreoffice --headless --convert-to docx FILE`")
+    if kind == "ole":  # old binary Word/WPS or Excel/ET: LibreOffice converts it, then it reads as DOCX/XLSX
+        from .extract.convert import ConvertProblem, convert, ole_kind
+
+        kind = "xlsx" if ole_kind(data) == "sheet" else "docx"
+        meta["input_kind"] = "xls" if kind == "xlsx" else "doc"
+        if len(data) > MAX_DOCUMENT_BYTES:
+            return _stop(meta, Kind.TOO_LARGE, f"file too large ({len(data) // 1048576} MB > {MAX_DOCUMENT_BYTES // 1048576} MB)")
+        try:
+            data = convert(data, kind)
+        except ConvertProblem as e:
+            return _stop(meta, Kind.UNSUPPORTED if e.not_installed else Kind.CANNOT_READ, str(e))
     if kind == "zip":
-        return _stop(meta, Kind.UNSUPPORTED, "a zip archive that is not a Word document")
-    if kind in ("pdf", "docx", "image"):
+        return _stop(meta, Kind.UNSUPPORTED, "a zip archive that is not a Word document or a spreadsheet")
+    if kind in ("pdf", "docx", "xlsx", "image"):
         if len(data) > MAX_DOCUMENT_BYTES:
             return _stop(meta, Kind.TOO_LARGE, f"file too large ({len(data) // 1048576} MB > {MAX_DOCUMENT_BYTES // 1048576} MB)")
         scan = None
@@ -277,6 +287,8 @@ def _read(data: bytes, meta: dict, name: str) -> Report:
                 tokens, plain, scan = extract_pdf(data)
             elif kind == "image":
                 tokens, plain, scan = _extract_image(data)
+            elif kind == "xlsx":
+                tokens, plain = extract_xlsx(data)
             else:
                 tokens, plain = extract_docx(data)
         except (PdfProblem, DocxProblem) as e:

@@ -13,7 +13,7 @@ from .problems import Kind
 STATUSES = ("ok", "partial", "failed", "not_a_report")
 FORMATS = ("v2021", "v2019", "pre2019", "unknown")
 SCRIPTS = ("simplified", "traditional")
-INPUT_KINDS = ("text", "html", "pdf", "docx", "doc", "csv", "image")
+INPUT_KINDS = ("text", "html", "pdf", "docx", "doc", "xlsx", "xls", "csv", "image")
 TABLES = ("active", "requests", "appeals")
 FLAGS = ("value", "blank", "not_applicable", "unreadable")
 METHODS = ("printed", "recovered", "placed", "settled")

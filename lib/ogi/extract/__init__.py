@@ -20,13 +20,16 @@ _HTML_HINT = re.compile(rb"<\s*(?:html|body|table|p|div|tr|td|span|meta|!doctype
 
 
 def sniff(data: bytes, name: str = "") -> str:
-    """Input kind from the content (never the file name alone): text, html, pdf, docx, ole, zip, image."""
+    """Input kind from the content (never the file name alone): text, html, pdf, docx, xlsx, ole, zip, image."""
     head = data[:4096]
     stripped = head.lstrip()
     for magic, kind in MAGIC.items():
         if stripped.startswith(magic):
             if kind == "zip":
-                return "docx" if b"word/" in data[:65536] or name.lower().endswith(".docx") else "zip"
+                head64 = data[:65536]
+                if b"word/" in head64 or name.lower().endswith(".docx"):
+                    return "docx"
+                return "xlsx" if b"xl/" in head64 or name.lower().endswith(".xlsx") else "zip"
             return kind
     if _HTML_HINT.search(head) or _HTML_HINT.search(data[:65536]) and name.lower().endswith((".htm", ".html")):
         return "html"

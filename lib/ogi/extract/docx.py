@@ -20,18 +20,19 @@ class DocxProblem(Exception):
     """A .docx that cannot be read safely or at all."""
 
 
-def _check_archive(data: bytes) -> None:
+def check_archive(data: bytes, part: str = "word/document.xml", what: str = "Word document") -> None:
+    """An Open XML archive that is safe to open (no decompression bomb) and holds `part`."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             infos = z.infolist()
     except zipfile.BadZipFile as e:
-        raise DocxProblem(f"not a readable .docx (bad zip archive: {e})") from e
+        raise DocxProblem(f"not a readable {what} (bad zip archive: {e})") from e
     total = sum(i.file_size for i in infos)
     packed = max(1, sum(i.compress_size for i in infos))
     if total > MAX_UNCOMPRESSED or total / packed > MAX_RATIO:
         raise DocxProblem(f"refused: the archive would decompress to {total // 1048576} MB (ratio {total / packed:.0f}:1)")
-    if "word/document.xml" not in {i.filename for i in infos}:
-        raise DocxProblem("not a Word document (no word/document.xml in the archive)")
+    if part not in {i.filename for i in infos}:
+        raise DocxProblem(f"not a {what} (no {part} in the archive)")
 
 
 def extract_docx(data: bytes) -> tuple[list[Token], str]:
@@ -40,7 +41,7 @@ def extract_docx(data: bytes) -> tuple[list[Token], str]:
     from docx.table import Table
     from docx.text.paragraph import Paragraph
 
-    _check_archive(data)
+    check_archive(data)
     try:
         document = docx.Document(io.BytesIO(data))
     except Exception as e:  # python-docx raises several kinds for broken parts

@@ -1,0 +1,53 @@
+"""Spreadsheets (.xlsx; .xls and .et after conversion) → tokens: every sheet a grid, read row by
+row like a Word table (openpyxl). A merged range appears once, at its top-left cell; numbers keep
+the value the sheet stores (an integer-valued float prints without its ".0")."""
+
+from __future__ import annotations
+
+import io
+
+from .docx import DocxProblem, check_archive
+from .tokens import Token, cell_tokens
+
+MAX_CELLS = 200_000  # an annual report's tables have a few hundred; a data dump is not a report
+
+
+def _text(v) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v)
+
+
+def extract_xlsx(data: bytes) -> tuple[list[Token], str]:
+    import openpyxl
+
+    check_archive(data, "xl/workbook.xml", "spreadsheet")
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=False, data_only=True)
+    except Exception as e:  # openpyxl raises several kinds for broken parts
+        raise DocxProblem(f"not a readable spreadsheet: {type(e).__name__}: {e}") from e
+    tokens: list[Token] = []
+    plain: list[str] = []
+    cells = 0
+    for sheet in book.worksheets:
+        covered = set()
+        for rng in sheet.merged_cells.ranges:
+            for row in range(rng.min_row, rng.max_row + 1):
+                for col in range(rng.min_col, rng.max_col + 1):
+                    if (row, col) != (rng.min_row, rng.min_col):
+                        covered.add((row, col))
+        for r, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+            cells += len(row)
+            if cells > MAX_CELLS:
+                raise DocxProblem(f"more than {MAX_CELLS} cells: a data file, not a report")
+            texts = [_text(v) for v in row]
+            if not any(t.strip() for t in texts):
+                continue
+            plain.append(" ".join(t for t in texts if t))
+            for c, text in enumerate(texts, start=1):
+                if (r, c) in covered:
+                    continue
+                tokens.extend(cell_tokens(text, f"sheet {sheet.title} row {r} col {c}", len(tokens)))
+    return tokens, "\n".join(plain)
