@@ -176,3 +176,49 @@ def test_a_table_cut_by_the_page_break_closes_where_its_rules_end():
     values = lambda g: [t.raw for t in ocr.page_tokens(g, 4, 0, 0).tokens if t.kind == "value"]  # noqa: E731
     full = values(gray)
     assert len(full) == 94 and values(cut) == full
+
+
+def _saved_page_with_images(folder, pages=(3, 4)):
+    """A saved web page whose tables are pictures (as agencies post scanned pages): the real
+    淮安 2024 title and prose as text, pages 4–5 of its scan as <img> in the page's _files folder."""
+    import pypdfium2 as pdfium
+
+    pdf = pdfium.PdfDocument(scans.scan((RAW / "2024_huaian-city_pdf.pdf").read_bytes(), seed=5))
+    files = folder / "report_files"
+    files.mkdir()
+    imgs = []
+    for i in pages:
+        pdf[i].render(scale=ocr.SCALE, grayscale=True).to_pil().save(files / f"page{i + 1}.png", dpi=(200, 200))
+        imgs.append(f'<p><img src="report_files/page{i + 1}.png" width="600"></p>')
+    logo = files / "logo.png"
+    from PIL import Image
+
+    Image.new("L", (120, 40), 80).save(logo)  # page furniture: too small to be a table
+    html = ("<html><head><meta charset='utf-8'><title>淮安市人民政府2024年政府信息公开工作年度报告</title></head><body>"
+            "<img src='report_files/logo.png'><h1>淮安市人民政府2024年政府信息公开工作年度报告</h1>"
+            "<p>本报告所列数据统计期限自2024年1月1日起至2024年12月31日止。</p><p>三、收到和处理政府信息公开申请情况</p>"
+            + "".join(imgs) + "</body></html>")  # fmt: skip
+    (folder / "report.html").write_text(html, encoding="utf-8")
+    return folder / "report.html"
+
+
+def test_a_saved_page_whose_tables_are_images(tmp_path):
+    page = _saved_page_with_images(tmp_path)
+    rep = read_report(page)
+    assert rep.meta["input_kind"] == "html" and (rep.meta["agency"], rep.meta["year"]) == ("淮安市人民政府", 2024)
+    assert "images 1–2 read by OCR" in rep.meta["message"]
+    printed = {(c[1], c[2], c[3]): (c[4], c[5]) for c in report("2024_huaian-city_pdf.pdf").cell_rows if c[1] == "requests"}
+    got = {(c[1], c[2], c[3]): (c[4], c[5]) for c in rep.cell_rows if c[1] == "requests"}
+    assert got == printed  # every requests cell of the two pictured pages, as the text layer has them
+    assert all(c[7].startswith("image report_files/page") for c in rep.cell_rows if c[1] == "requests")
+
+
+def test_the_images_of_a_saved_page_are_listed_as_part_of_it(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    _saved_page_with_images(raw, pages=(3,))
+    result = ingest(raw, tmp_path / "store", jobs=1)
+    reports = result.reports.set_index("source_path")
+    assert set(reports.index) == {"report.html", "report_files/page4.png", "report_files/logo.png"}
+    for name in ("report_files/page4.png", "report_files/logo.png"):
+        assert reports.loc[name, "status"] == "not_a_report" and reports.loc[name, "message"] == "an image of the saved page report.html (read with it)"

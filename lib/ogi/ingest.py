@@ -60,6 +60,27 @@ def discover(raw_dir: Path) -> list[Path]:
 _URL = re.compile(r"https?://\S+|github:\S+")
 
 
+def pictures_of_pages(raw_dir: Path, files: list[Path]) -> dict[Path, str]:
+    """The local images saved pages show (`<img src="page_files/…">`), each with its page: the
+    reader OCRs them as part of the page, so alone they are no report (and are not read twice)."""
+    from .extract.html import image_sources, local_image
+
+    found = set(files)
+    out: dict[Path, str] = {}
+    for page in files:
+        if page.suffix.lower() not in (".htm", ".html", ".shtml", ".xhtml"):
+            continue
+        try:
+            sources = image_sources(page.read_bytes())
+        except OSError:
+            continue
+        for src in sources:
+            image = local_image(page.parent, src)
+            if image is not None and image in found and image != page:
+                out.setdefault(image, page.relative_to(raw_dir).as_posix())
+    return out
+
+
 def read_manifest(raw_dir: Path) -> dict[str, dict]:
     """Provenance by path relative to raw_dir, from SOURCES.csv files and `<file>.meta.json` sidecars.
 
@@ -366,7 +387,12 @@ def ingest(
 
     hashes: dict[Path, str] = {}
     results: dict[Path, tuple] = {}
+    for image, page in pictures_of_pages(raw_dir, files).items():  # read with their page, listed on their own
+        results[image] = _failed(image, f"an image of the saved page {page} (read with it)", Kind.PART_OF_PAGE)
+        results[image][0][0]["input_kind"] = "image"
     for p in files:
+        if p in results:
+            continue
         try:
             hashes[p] = hashlib.sha256(p.read_bytes()).hexdigest()[:32]
         except OSError as e:

@@ -23,6 +23,7 @@ class Kind(str, Enum):
     WORKER_CRASH = "worker_crash"
     # no report inside → status not_a_report
     NOT_A_REPORT = "not_a_report"
+    PART_OF_PAGE = "part_of_page"  # an image a saved page shows: read with that page, not alone
     # a report, not (fully) read → status partial
     IMAGE_ONLY = "image_only"
     EXTRACT = "extract"  # a PDF/DOCX problem the extractor reports
@@ -83,7 +84,7 @@ def status(problems: list[Problem]) -> str:
     kinds = {p.kind for p in problems}
     if kinds & FAILED:
         return "failed"
-    if Kind.NOT_A_REPORT in kinds:
+    if Kind.NOT_A_REPORT in kinds or Kind.PART_OF_PAGE in kinds:
         return "not_a_report"
     if kinds & PARTIAL:
         return "partial"

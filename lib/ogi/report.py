@@ -199,7 +199,7 @@ def read_report(path: str | Path, *, root: str | Path | None = None, source_url:
     except OSError as e:
         meta.update(report_id=_report_id(str(path).encode()))
         return _stop(meta, Kind.CANNOT_READ, f"cannot read file: {e.strerror or e}")
-    return read_bytes(data, meta)
+    return read_bytes(data, meta, folder=path.parent)
 
 
 def read_reports(path: str | Path, *, root: str | Path | None = None, source_url: str | None = None) -> list[Report]:
@@ -248,18 +248,19 @@ def _relative(path: Path, root) -> str:
         return str(path)
 
 
-def read_bytes(data: bytes, meta: dict | None = None, name: str = "") -> Report:
-    """Like read_report, for bytes already in memory."""
+def read_bytes(data: bytes, meta: dict | None = None, name: str = "", folder: Path | None = None) -> Report:
+    """Like read_report, for bytes already in memory. `folder`: where the file lies, so a saved
+    page's pictures (its `_files/` folder) can be read; without it they are not."""
     meta = dict(meta or dict.fromkeys(REPORT_COLUMNS))
     meta["report_id"] = _report_id(data)
     meta.setdefault("status", "failed")
     try:
-        return _read(data, meta, name or meta.get("source_path") or "")
+        return _read(data, meta, name or meta.get("source_path") or "", folder)
     except Exception as e:  # a bug must not sink a batch: record it on the report
         return _stop(meta, Kind.INTERNAL_ERROR, f"internal error while reading: {type(e).__name__}: {e}")
 
 
-def _read(data: bytes, meta: dict, name: str) -> Report:
+def _read(data: bytes, meta: dict, name: str, folder: Path | None = None) -> Report:
     if not data.strip():
         meta["input_kind"] = "text"
         return _stop(meta, Kind.EMPTY, "empty file")
@@ -313,10 +314,18 @@ def _read(data: bytes, meta: dict, name: str) -> Report:
         return _stop(meta, Kind.CANNOT_DECODE, f"cannot decode: {e}")
     if kind == "html":
         tokens, plain = extract_html(text)
-    else:
-        tokens, text_layout = read_text(text)
-        return build_report(tokens, text, meta, encoding, repeats_merged=text_layout.repeats_merged)
-    return build_report(tokens, plain, meta, encoding)
+        report = build_report(tokens, plain, dict(meta), encoding)
+        if folder is not None and {Kind.MISSING_TABLE, Kind.NO_TABLES} & {p.kind for p in report.problems}:
+            from .extract import ocr
+
+            if ocr.available():  # tables the page shows as pictures (a saved page keeps them in its _files folder)
+                pictures = ocr.PageImages(folder)
+                tokens, plain = extract_html(text, images=pictures)
+                if pictures.scan.pages:
+                    return build_report(tokens, plain, dict(meta), encoding, scan=pictures.scan)
+        return report
+    tokens, text_layout = read_text(text)
+    return build_report(tokens, text, meta, encoding, repeats_merged=text_layout.repeats_merged)
 
 
 def _extract_image(data: bytes):
@@ -349,7 +358,7 @@ def _scan_problems(scan) -> list[Problem]:
 
     out = []
     if scan.pages:
-        out.append(Problem(Kind.OCR, f"page{'s' if len(scan.pages) > 1 else ''} {pages_text(scan.pages)} read by OCR"))
+        out.append(Problem(Kind.OCR, f"{scan.what}{'s' if len(scan.pages) > 1 else ''} {pages_text(scan.pages)} read by OCR"))
     if scan.unread:
         out.append(Problem(Kind.IMAGE_ONLY, f"page{'s' if len(scan.unread) > 1 else ''} {pages_text(scan.unread)} are images, not read: OCR is not installed ({INSTALL_HINT})"))
     return out

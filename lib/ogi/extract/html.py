@@ -102,8 +102,10 @@ def parse_html(html: str):
     return root
 
 
-def extract_html(html: str) -> tuple[list[Token], str]:
-    """Tokens in document order, and the page's plain text (for title and year)."""
+def extract_html(html: str, images=None) -> tuple[list[Token], str]:
+    """Tokens in document order, and the page's plain text (for title and year). `images`: a
+    callable (src, tokens so far) → tokens, for the pictures the page shows (a table posted as an
+    image is read by OCR where it stands); without it images are passed over."""
     doc = parse_html(html)
     for bad in doc.xpath("//script|//style|//noscript"):
         bad.text = None
@@ -124,7 +126,15 @@ def extract_html(html: str) -> tuple[list[Token], str]:
                     tokens.extend(cell_tokens(ln, loc))
 
     def walk(el) -> None:
-        if not isinstance(el.tag, str) or el.tag in _SKIP or el.tag in _CHROME:
+        if not isinstance(el.tag, str) or el.tag in _SKIP:
+            return
+        if images is not None and el.tag == "img":
+            tokens.extend(images(el.get("src") or "", len(tokens)))
+            return
+        if el.tag in _CHROME:
+            if images is not None and el.tag == "a":  # a linked picture ("click to enlarge") is still the page's
+                for img in el.iter("img"):
+                    tokens.extend(images(img.get("src") or "", len(tokens)))
             return
         if el in number:
             for r, c, text in table_grid(el):
@@ -150,3 +160,26 @@ def _content_root(body, tables):
     if len(tables) == 1 and common.getparent() is not None and common is not body:
         common = common.getparent()  # one table: take its container, where the headings are
     return common
+
+
+_IMG_SRC = re.compile(rb"""<img\b[^>]*?\bsrc\s*=\s*["']?([^"'\s>]+)""", re.I)
+
+
+def image_sources(data: bytes) -> list[str]:
+    """The src of every <img> of a page, as written (percent-escapes undone), without parsing it."""
+    from urllib.parse import unquote
+
+    return [unquote(m.group(1).decode("utf-8", "replace")) for m in _IMG_SRC.finditer(data)]
+
+
+def local_image(folder, src: str):
+    """The file a page's <img src> names inside the page's own folder, or None (a web address,
+    inline data, or a path that leaves the folder is not the saved page's)."""
+    from pathlib import Path
+
+    src = src.split("#", 1)[0].split("?", 1)[0].strip()
+    if not src or re.match(r"^[a-z][a-z0-9+.-]*:|^//", src, re.I):
+        return None
+    folder = Path(folder).resolve()
+    path = (folder / src).resolve()
+    return path if path.is_file() and path.is_relative_to(folder) else None

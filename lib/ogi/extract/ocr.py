@@ -248,8 +248,9 @@ class Page:
     tables: int
 
 
-def page_tokens(gray, p_no: int, table_no: int, start: int) -> Page:
-    """Tokens of one scanned page (grey image at DPI), like pdffast.page_tokens for a text layer."""
+def page_tokens(gray, p_no: int, table_no: int, start: int, where: str | None = None) -> Page:
+    """Tokens of one scanned page (grey image at DPI), like pdffast.page_tokens for a text layer.
+    `where` starts the locators (default "page N"; "image report_files/p4.png" for a saved page's picture)."""
     from pdfplumber.table import Table
 
     from .pdffast import _tables
@@ -257,6 +258,7 @@ def page_tokens(gray, p_no: int, table_no: int, start: int) -> Page:
     import cv2
 
     _more_time(PAGE_SECONDS)
+    where = where or f"page {p_no}"
     gray, _angle = straighten(gray)
     ink = _ink(gray)
     hgt, wid = gray.shape
@@ -303,7 +305,7 @@ def page_tokens(gray, p_no: int, table_no: int, start: int) -> Page:
         if kind == "line":
             line_no += 1
             if not PAGE_NUMBER.match(obj.text):
-                tokens.extend(cell_tokens(obj.text, f"page {p_no} line {line_no}"))
+                tokens.extend(cell_tokens(obj.text, f"{where} line {line_no}"))
             continue
         table_no += 1
         for r, row in enumerate(Table(None, obj.cells).rows, start=1):
@@ -311,7 +313,7 @@ def page_tokens(gray, p_no: int, table_no: int, start: int) -> Page:
                 if cell is None:
                     continue
                 px = ",".join(str(int(round(v * SCALE))) for v in cell)
-                loc = f"page {p_no} table {table_no} row {r} col {c} px {px}"
+                loc = f"{where} table {table_no} row {r} col {c} px {px}"
                 if cell in reads:
                     text, score = reads[cell]
                     text = text.replace(" ", "")
@@ -359,6 +361,7 @@ class Scan:
     pages: list[int]
     confidence: dict[str, float]
     unread: list[int]
+    what: str = "page"  # what the numbers count: pages of a document, or the images a saved page shows
 
     def merge(self, page_no: int, page: Page) -> None:
         self.pages.append(page_no)
@@ -424,3 +427,41 @@ def render(page):
     scale = min(SCALE, MAX_SIDE_PX / max(w, h, 1))
     arr = page.render(scale=scale, grayscale=True).to_numpy()
     return arr[:, :, 0] if arr.ndim == 3 else arr
+
+
+MIN_TABLE_IMAGE = (400, 200)  # pixels: a picture smaller than this is page furniture (a logo, a QR code)
+
+
+class PageImages:
+    """Reads the pictures of a saved page by OCR, for extract_html: each local image big enough to
+    hold a table, in the order the page shows them; `scan` says which were read."""
+
+    def __init__(self, folder) -> None:
+        self.folder = folder
+        self.scan = Scan([], {}, [], what="image")
+        self.tables = 0
+
+    def __call__(self, src: str, start: int) -> list[Token]:
+        from PIL import Image
+
+        from .html import local_image
+
+        path = local_image(self.folder, src)
+        if path is None or path.stat().st_size > 20 * 1024 * 1024:
+            return []
+        try:
+            with Image.open(path) as img:
+                if img.width < MIN_TABLE_IMAGE[0] or img.height < MIN_TABLE_IMAGE[1]:
+                    return []
+            frames = image_pages(path.read_bytes())
+        except Exception:  # noqa: BLE001 — not an image Pillow reads: the page goes on without it
+            return []
+        tokens: list[Token] = []
+        for k, gray in enumerate(frames, start=1):
+            n = len(self.scan.pages) + 1
+            label = src if len(frames) == 1 else f"{src} frame {k}"
+            page = page_tokens(gray, n, self.tables, start + len(tokens), where=f"image {label}")
+            tokens += page.tokens
+            self.tables = page.tables
+            self.scan.merge(n, page)
+        return tokens
