@@ -308,11 +308,35 @@ def write_index(out_dir: Path, jobs: list[Job], processed_dir: Path) -> Path:
     unread = reports[~reports["status"].isin(["ok", "partial"])].sort_values("source_path")
     parts.append(f"<h2>Files not read as reports · 未能读取 ({len(unread)})</h2>")
     parts += file_table(unread)
+    parts += fetch_section(processed_dir)
     parts.append("</body></html>")
     index = out_dir / "index.html"
     index.write_text("\n".join(parts), encoding="utf-8")
     (out_dir / "run.json").write_text(json.dumps([asdict(j) for j in jobs], ensure_ascii=False, indent=1), encoding="utf-8")
     return index
+
+
+def fetch_section(processed_dir: Path) -> list[str]:
+    """What `ogi fetch` brought in: outcomes counted, and every URL that did not give a file."""
+    import html as htmllib
+
+    from .store import load_fetches
+
+    fetches = load_fetches(processed_dir)
+    if fetches.empty:
+        return []
+    counts = fetches["outcome"].value_counts()
+    summary = ", ".join(f"{n} {k}" for k, n in counts.items())
+    parts = [f"<h2>Fetched · 下载记录 ({len(fetches)})</h2>", f"<p>{htmllib.escape(summary)} (fetch-log.csv: every URL and attachment, every run)</p>"]
+    failed = fetches[~fetches["outcome"].isin(["saved", "unchanged"])]
+    if len(failed):
+        parts.append("<table><tr><th>URL</th><th>outcome</th><th>HTTP</th><th>detail</th><th>when</th></tr>")
+        for r in failed.itertuples(index=False):
+            status = "" if r.http_status is None or r.http_status != r.http_status or str(r.http_status) == "<NA>" else str(r.http_status)
+            parts.append(f"<tr><td>{htmllib.escape(str(r.url))}</td><td>{htmllib.escape(str(r.outcome))}</td><td>{status}</td>"
+                         f"<td>{htmllib.escape(str(r.detail))}</td><td>{htmllib.escape(str(r.fetched_at))}</td></tr>")  # fmt: skip
+        parts.append("</table>")
+    return parts
 
 
 STAMP = ".fingerprint"

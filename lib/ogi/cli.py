@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
 from . import __version__, paths
 
@@ -71,6 +72,17 @@ def cmd_agencies(args) -> int:
     return 0
 
 
+def cmd_fetch(args) -> int:
+    from .fetch import Settings, fetch, read_list
+
+    items = read_list(args.urls)
+    settings = Settings(Path(args.out), jobs=args.jobs, timeout=args.timeout, delay=args.delay, max_bytes=args.max_bytes, per_host=args.per_host)
+    summary = fetch(items, settings)
+    print(summary)
+    print(f"log: {Path(args.out) / 'fetch-log.csv'}; next: ogi run (or make run) reads {args.out}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="ogi",
@@ -111,6 +123,16 @@ def build_parser() -> argparse.ArgumentParser:
     shape.add_argument("--rates", action="store_true", help="one row per report and metric: numerator, denominator, inputs read, value, note")
     s.add_argument("--all-files", action="store_true", help="every file, not only the primary of each agency and year")
     s.set_defaults(func=cmd_export)
+
+    s = sub.add_parser("fetch", help="download report pages and their attachments from a list of URLs into a raw folder, with provenance")
+    s.add_argument("urls", metavar="URLS", help="a text file (one URL a line) or a CSV with url and optional agency, year, note columns")
+    s.add_argument("--out", default=str(paths.RAW / "fetched"), metavar="DIR")
+    s.add_argument("--jobs", type=int, default=4, help="hosts fetched at once (default 4)")
+    s.add_argument("--per-host", type=int, default=1, help="requests at once to one host (default 1)")
+    s.add_argument("--timeout", type=float, default=30.0, help="seconds per request, connect and read (default 30)")
+    s.add_argument("--delay", type=float, default=1.0, help="seconds between two requests to one host (default 1)")
+    s.add_argument("--max-bytes", type=int, default=100 * 1024 * 1024, help="largest file kept (default 100 MB)")
+    s.set_defaults(func=cmd_fetch)
 
     s = sub.add_parser("agencies", help="list the agencies of a processed corpus: key, region, level, kind, years, statuses")
     s.add_argument("dir", nargs="?", default=str(paths.PROCESSED), metavar="DIR")

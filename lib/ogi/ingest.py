@@ -34,12 +34,13 @@ from .problems import message as message_of
 from .problems import status as status_of
 from .report import CELL_COLUMNS, REPORT_COLUMNS, cells_from_columns, checks_frame, format_from_year, read_reports
 from .cache import ResultCache
-from .store import write_store
+from .store import write_fetches, write_store
 
 log = logging.getLogger(__name__)
 
 MANIFEST_NAME = "SOURCES.csv"
 SIDECAR_SUFFIX = ".meta.json"
+FETCH_LOG_NAME = "fetch-log.csv"  # written by `ogi fetch`: stored as the fetches table, not read as a report
 
 
 # ------------------------------------------------------------------------------------ inputs
@@ -51,7 +52,7 @@ def discover(raw_dir: Path) -> list[Path]:
     for p in raw_dir.rglob("*"):
         if not p.is_file() or any(part.startswith(".") for part in p.relative_to(raw_dir).parts):
             continue
-        if p.name == MANIFEST_NAME or p.name.endswith(SIDECAR_SUFFIX) or p.name == ".gitkeep":
+        if p.name in (MANIFEST_NAME, FETCH_LOG_NAME, ".gitkeep") or p.name.endswith(SIDECAR_SUFFIX):
             continue
         files.append(p)
     return sorted(files, key=lambda p: p.relative_to(raw_dir).as_posix())
@@ -79,6 +80,31 @@ def pictures_of_pages(raw_dir: Path, files: list[Path]) -> dict[Path, str]:
             if image is not None and image in found and image != page:
                 out.setdefault(image, page.relative_to(raw_dir).as_posix())
     return out
+
+
+def fetch_logs(raw_dir: Path):
+    """Every `fetch-log.csv` under raw_dir (one per `ogi fetch --out` folder) as one table, with
+    `log` (the folder, relative to raw_dir) and `path` made relative to raw_dir like source_path."""
+    import pandas as pd
+
+    from .fetch import LOG_COLUMNS
+
+    frames = []
+    for log_file in sorted(raw_dir.rglob(FETCH_LOG_NAME)):
+        folder = log_file.parent.relative_to(raw_dir).as_posix()
+        try:
+            df = pd.read_csv(log_file, dtype=str, keep_default_na=False)
+        except (OSError, ValueError) as e:
+            log.warning("ignoring unreadable fetch log %s: %s", log_file, e)
+            continue
+        df = df.reindex(columns=LOG_COLUMNS, fill_value="")
+        df["path"] = df["path"].map(lambda p, f=folder: f"{f}/{p}" if p and f != "." else p)
+        df.insert(0, "log", folder)
+        frames.append(df)
+    columns = ["log", *LOG_COLUMNS]
+    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=columns)
+    out["http_status"] = pd.to_numeric(out["http_status"], errors="coerce").astype("Int64")
+    return out[columns].astype({c: "string" for c in columns if c != "http_status"})
 
 
 def read_manifest(raw_dir: Path) -> dict[str, dict]:
@@ -419,6 +445,7 @@ def ingest(
     reports, cells, checks, duplicates, problems_of = assemble(raw_dir, files, results, manifest)
     reports, cells, checks = finalize(reports, cells, checks, problems_of)
     write_store(out_dir, reports, cells, checks)
+    write_fetches(out_dir, fetch_logs(raw_dir))
     return IngestResult(out_dir, reports, cells, checks, len(todo), n_cached, time.perf_counter() - t0, duplicates)
 
 

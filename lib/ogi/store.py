@@ -139,3 +139,19 @@ def write_store(out_dir: Path, reports: pd.DataFrame, cells: pd.DataFrame, check
             os.replace(staging / TABLE_FILES[name], out_dir / TABLE_FILES[name])
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+
+
+FETCHES_FILE = "fetches.parquet"
+
+
+def write_fetches(out_dir: Path, fetches: pd.DataFrame) -> None:
+    """The fetch logs of the raw folder (`ogi fetch`), one row per URL and attachment fetched."""
+    tmp = out_dir / f".{FETCHES_FILE}.{os.getpid()}"
+    fetches.reset_index(drop=True).to_parquet(tmp, index=False)
+    os.replace(tmp, out_dir / FETCHES_FILE)
+
+
+def load_fetches(processed_dir: str | Path | None = None) -> pd.DataFrame:
+    """The fetches table (empty when nothing was fetched or the store predates it)."""
+    path = Path(processed_dir or paths.PROCESSED) / FETCHES_FILE
+    return pd.read_parquet(path) if path.exists() else pd.DataFrame(columns=["log", "url", "final_url", "parent", "outcome", "http_status", "path", "sha256", "fetched_at", "detail"])
