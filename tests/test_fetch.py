@@ -265,6 +265,10 @@ def test_ingest_reads_the_fetched_files_with_the_lists_agency_and_year(fetched, 
     fetches = load_fetches(tmp_path / "store")
     assert len(fetches) == len(_log(out)) and set(fetches["outcome"]) >= {o.value for o in Outcome} - {"unchanged"}
     assert fetches.loc[fetches["url"] == server.base + "/files/huaian2024.pdf", "path"].iloc[0] == pdf.name
+    from ogi.batch import fetch_section
+
+    site = "\n".join(fetch_section(tmp_path / "store"))  # the site's "Fetched" section: the URLs that gave no file
+    assert "Fetched" in site and server.base + "/loop-a" in site and "robots_denied" in site and server.base + "/utf8.html<" not in site
 
 
 def test_a_hundred_urls_are_all_accounted_for(server, tmp_path):

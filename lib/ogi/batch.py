@@ -332,7 +332,7 @@ def fetch_section(processed_dir: Path) -> list[str]:
     if len(failed):
         parts.append("<table><tr><th>URL</th><th>outcome</th><th>HTTP</th><th>detail</th><th>when</th></tr>")
         for r in failed.itertuples(index=False):
-            status = "" if r.http_status is None or r.http_status != r.http_status or str(r.http_status) == "<NA>" else str(r.http_status)
+            status = "" if pd.isna(r.http_status) else str(int(r.http_status))
             parts.append(f"<tr><td>{htmllib.escape(str(r.url))}</td><td>{htmllib.escape(str(r.outcome))}</td><td>{status}</td>"
                          f"<td>{htmllib.escape(str(r.detail))}</td><td>{htmllib.escape(str(r.fetched_at))}</td></tr>")  # fmt: skip
         parts.append("</table>")
