@@ -11,10 +11,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass
-
-import pandas as pd
+from typing import TYPE_CHECKING
 
 from .normalize import nfkc, to_simplified
+
+if TYPE_CHECKING:  # pandas only where frames are built: reading one report (its kind) needs none
+    import pandas as pd
 
 IDENTITY_COLUMNS = ["agency_key", "province", "city", "county", "region_code", "level", "kind"]
 LEVELS = ("national", "province", "city", "county", "township")
@@ -37,7 +39,7 @@ def agency_key(name) -> str | None:
     """Name used to match one agency across years and files: simplified, NFKC, no spaces or
     brackets, and no city prefix before a district or county name — unless several cities have
     a county of that name (福州市鼓楼区 and 开封市鼓楼区 stay two bodies)."""
-    if name is None or name is pd.NA or (isinstance(name, float) and name != name):
+    if name is None or type(name).__name__ == "NAType" or (isinstance(name, float) and name != name):
         return None
     s = re.sub(r"[\s()（）\[\]【】]", "", nfkc(to_simplified(str(name))))
     s = re.sub(r"(?<=[省市县区旗])政府$", "人民政府", s)  # 广州市政府 is 广州市人民政府
@@ -140,6 +142,8 @@ def _names_parent(name: str, province: str | None, city: str | None) -> bool:
 
 def identity_frame(agencies: pd.Series) -> pd.DataFrame:
     """The IDENTITY_COLUMNS for a column of agency names, row for row (nulls where unknown)."""
+    import pandas as pd
+
     found = identify(agencies.dropna().unique())
     empty = asdict(Identity(None))
     rows = [asdict(found[a]) if isinstance(a, str) and a in found else empty for a in agencies]
@@ -155,6 +159,8 @@ def primaries(reports: pd.DataFrame, cells: pd.DataFrame) -> pd.DataFrame:
     year, the most complete reading is the primary (ok before partial, then fewer unreadable and
     more read cells, then a structured source), and the others name its report_id. A report
     printed in two files thus counts once."""
+    import pandas as pd
+
     rid = reports["report_id"].astype(str)
     cid = cells["report_id"].astype(str)
     flags = cells["flag"].astype(str)

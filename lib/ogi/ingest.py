@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 
 MANIFEST_NAME = "SOURCES.csv"
 SIDECAR_SUFFIX = ".meta.json"
+REVIEWS_NAME = "reviews.csv"  # beside the raw folder (data/reviews.csv): a reviewer's decisions on findings
 FETCH_LOG_NAME = "fetch-log.csv"  # written by `ogi fetch`: stored as the fetches table, not read as a report
 
 
@@ -80,6 +81,26 @@ def pictures_of_pages(raw_dir: Path, files: list[Path]) -> dict[Path, str]:
             if image is not None and image in found and image != page:
                 out.setdefault(image, page.relative_to(raw_dir).as_posix())
     return out
+
+
+def write_audit(out_dir: Path, claim_rows: list, finding_rows: list, checks, reviews: Path) -> None:
+    """claims.parquet, and findings.parquet: the reports' own findings, the failing cross-year
+    checks, and each with the reviewer's decision from `reviews` (data/reviews.csv beside the raw
+    folder: read, never written)."""
+    import pandas as pd
+
+    from . import audit
+    from .claims import CLAIM_COLUMNS
+    from .store import write_table
+
+    claims = pd.DataFrame(claim_rows, columns=CLAIM_COLUMNS).astype({"value": "float64", "confidence": "float64", "approximate": "bool"})
+    known = {r[0] for r in finding_rows}
+    rows = list(finding_rows) + [f.row() for f in audit.check_findings(checks, known)]
+    findings = pd.DataFrame(rows, columns=audit.FINDING_COLUMNS).drop_duplicates("finding_id")
+    findings = findings.astype({"claimed": "Float64", "printed": "Float64"})
+    findings = audit.with_decisions(findings, audit.read_reviews(reviews))
+    write_table(out_dir, "claims.parquet", claims)
+    write_table(out_dir, "findings.parquet", findings)
 
 
 def fetch_logs(raw_dir: Path):
@@ -242,7 +263,7 @@ def read_one(path: str, timeout: float) -> list[tuple[dict, list[list] | None, l
     try:
         # columns, not rows: the parent appends them per column, far faster than transposing later
         return [
-            ({**r.meta, PROBLEMS: r.problems}, [list(c) for c in zip(*r.cell_rows)] if r.cell_rows else None, r.check_rows)
+            ({**r.meta, PROBLEMS: r.problems, CLAIMS: r.claim_rows, FINDINGS: r.finding_rows}, [list(c) for c in zip(*r.cell_rows)] if r.cell_rows else None, r.check_rows)
             for r in read_reports(path)
         ]
     except _Timeout:
@@ -287,6 +308,7 @@ def _failed(path: Path, why: str, kind: Kind = Kind.INTERNAL_ERROR) -> list[tupl
 
 
 PROBLEMS = "_problems"  # the Problem objects beside the meta columns, between the worker and the corpus step
+CLAIMS, FINDINGS = "_claims", "_findings"  # the report's claim and finding rows, likewise
 
 
 def _show_progress() -> bool:
@@ -442,17 +464,18 @@ def ingest(
     finally:
         cache.close()
 
-    reports, cells, checks, duplicates, problems_of = assemble(raw_dir, files, results, manifest)
+    reports, cells, checks, duplicates, problems_of, (claim_rows, finding_rows) = assemble(raw_dir, files, results, manifest)
     reports, cells, checks = finalize(reports, cells, checks, problems_of)
     write_store(out_dir, reports, cells, checks)
     write_fetches(out_dir, fetch_logs(raw_dir))
+    write_audit(out_dir, claim_rows, finding_rows, checks, raw_dir.parent / REVIEWS_NAME)
     return IngestResult(out_dir, reports, cells, checks, len(todo), n_cached, time.perf_counter() - t0, duplicates)
 
 
 def assemble(raw_dir: Path, files: list[Path], results: dict, manifest: dict):
     """Per-file results → the three tables, with provenance joined and identical files counted once
     (and each report's problems, by report_id)."""
-    rows, check_rows = [], []
+    rows, check_rows, claim_rows, finding_rows = [], [], [], []
     cell_columns: list[list] = [[] for _ in CELL_COLUMNS]
     first_path: dict[str, str] = {}
     duplicates: list[tuple[str, str]] = []
@@ -468,6 +491,8 @@ def assemble(raw_dir: Path, files: list[Path], results: dict, manifest: dict):
             duplicates.append((first_path[rid], meta["source_path"]))
             continue
         first_path[rid] = meta["source_path"]
+        claim_rows.extend(meta.pop(CLAIMS, None) or ())
+        finding_rows.extend(meta.pop(FINDINGS, None) or ())
         rows.append(meta)
         if cells:
             for column, values in zip(cell_columns, cells):
@@ -482,4 +507,5 @@ def assemble(raw_dir: Path, files: list[Path], results: dict, manifest: dict):
     problems_of = {m["report_id"]: m.get(PROBLEMS, []) for m in rows}  # not in DataFrame.attrs: pandas deep-copies those on every step
     reports["year"] = reports["year"].astype("Int64")
     reports["printed_year"] = reports["printed_year"].astype("Int64")
-    return reports, cells_from_columns(cell_columns), checks_frame(check_rows), duplicates, problems_of
+    audit_rows = (claim_rows, finding_rows)
+    return reports, cells_from_columns(cell_columns), checks_frame(check_rows), duplicates, problems_of, audit_rows

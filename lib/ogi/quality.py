@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import paths
 from .identity import agency_key
 from .store import load
 
@@ -76,6 +77,7 @@ def findings(processed_dir: str | Path | None = None) -> dict[str, pd.DataFrame]
     blanks = ident.join(blanks, how="inner").reset_index(drop=True)
 
     return {
+        "open findings, by severity (data/reviews.csv holds the decisions)": open_findings(processed_dir, ident),
         "failing checks": failing.reset_index(drop=True),
         "files not read as reports": not_read.reset_index(drop=True),
         "reports with unreadable cells": unreadable,
@@ -85,6 +87,24 @@ def findings(processed_dir: str | Path | None = None) -> dict[str, pd.DataFrame]
         "format older than the year": old.reset_index(drop=True),
         "blank cells where the format expects a number": blanks,
     }
+
+
+def open_findings(processed_dir, ident: pd.DataFrame) -> pd.DataFrame:
+    """Findings no reviewer has confirmed or dismissed yet, errors first; decisions are read from
+    reviews.csv beside the processed folder now, so a decision counts before the next ingest."""
+    from . import audit
+    from .store import load_table
+
+    base = Path(processed_dir) if processed_dir else paths.PROCESSED
+    found = load_table("findings", base)
+    if found.empty:
+        return pd.DataFrame(columns=["source_path", "severity", "rule", "message", "finding_id"])
+    found = found.drop(columns=[c for c in ("decision", "reviewer", "decided_on", "comment") if c in found.columns])
+    found = audit.with_decisions(found, audit.read_reviews(base.parent / "reviews.csv"))
+    found = found[found["decision"].isna()].join(ident, on="report_id")
+    order = {s: i for i, s in enumerate(audit.SEVERITIES)}
+    found = found.assign(_o=found["severity"].map(order)).sort_values(["_o", "source_path", "rule"])
+    return found.rename(columns={"message_en": "message"})[["source_path", "severity", "rule", "message", "finding_id"]].reset_index(drop=True)
 
 
 def check_report(processed_dir: str | Path | None = None) -> tuple[str, int]:

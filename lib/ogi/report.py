@@ -112,6 +112,8 @@ class Report:
     check_rows: list[tuple] = field(default_factory=list)  # in CHECK_COLUMNS order
     encoding: str | None = None
     problems: list[Problem] = field(default_factory=list)
+    claim_rows: list[tuple] = field(default_factory=list)  # in claims.CLAIM_COLUMNS order
+    finding_rows: list[tuple] = field(default_factory=list)  # in audit.FINDING_COLUMNS order
 
     @cached_property
     def cells(self) -> pd.DataFrame:
@@ -154,7 +156,12 @@ class Report:
             {"check": k, "scope": sc, "expected": None if e != e else e, "observed": None if o != o else o, "status": st}
             for _, k, sc, e, o, st in self.check_rows
         ]  # fmt: skip
-        return json.dumps({"report": meta, "cells": cells, "checks": chk}, ensure_ascii=False)
+        from .audit import FINDING_COLUMNS
+        from .claims import CLAIM_COLUMNS
+
+        found = [dict(zip(CLAIM_COLUMNS[1:], r[1:])) for r in self.claim_rows]
+        findings = [dict(zip(FINDING_COLUMNS, r)) for r in self.finding_rows]
+        return json.dumps({"report": meta, "cells": cells, "checks": chk, "claims": found, "findings": findings}, ensure_ascii=False)
 
 
 # ------------------------------------------------------------------------------------ metadata
@@ -447,4 +454,17 @@ def build_report(tokens, plain: str, meta: dict, encoding: str | None = None, re
         problems.append(Problem(Kind.RECOVERED_CELLS, counts=(("cells", recovered),)))
     if failing:
         problems.append(Problem(Kind.FAILING_CHECKS, counts=(("checks", failing),)))
-    return with_problems(Report(meta, cell_rows, check_rows, encoding), problems + layout)
+    report = with_problems(Report(meta, cell_rows, check_rows, encoding), problems + layout)
+    return _audited(report, simple, cells, chk)
+
+
+def _audited(report: Report, simple: str, cells: list, chk: list[dict]) -> Report:
+    """The report's prose claims and its own findings (audit.py), beside its tables."""
+    from . import audit, claims
+    from .identity import kind_of
+
+    rid = report.meta["report_id"]
+    found = claims.extract(simple, kind_of(report.meta.get("agency") or ""))
+    report.claim_rows = [(rid, c.key, c.value, c.unit, c.scope, c.approximate, c.confidence, c.sentence, c.locator) for c in found]
+    report.finding_rows = [f.row() for f in audit.report_findings(rid, report.meta, simple, cells, chk, found)]
+    return report

@@ -144,11 +144,22 @@ def write_store(out_dir: Path, reports: pd.DataFrame, cells: pd.DataFrame, check
 FETCHES_FILE = "fetches.parquet"
 
 
+def write_table(out_dir: Path, name: str, df: pd.DataFrame) -> None:
+    """One more table of the store (fetches, claims, findings), written whole then moved into place."""
+    tmp = out_dir / f".{name}.{os.getpid()}"
+    df.reset_index(drop=True).to_parquet(tmp, index=False)
+    os.replace(tmp, out_dir / name)
+
+
 def write_fetches(out_dir: Path, fetches: pd.DataFrame) -> None:
     """The fetch logs of the raw folder (`ogi fetch`), one row per URL and attachment fetched."""
-    tmp = out_dir / f".{FETCHES_FILE}.{os.getpid()}"
-    fetches.reset_index(drop=True).to_parquet(tmp, index=False)
-    os.replace(tmp, out_dir / FETCHES_FILE)
+    write_table(out_dir, FETCHES_FILE, fetches)
+
+
+def load_table(name: str, processed_dir: str | Path | None = None) -> pd.DataFrame:
+    """claims or findings of a store (empty when the store predates them)."""
+    path = Path(processed_dir or paths.PROCESSED) / f"{name}.parquet"
+    return pd.read_parquet(path) if path.exists() else pd.DataFrame()
 
 
 def load_fetches(processed_dir: str | Path | None = None) -> pd.DataFrame:

@@ -1,0 +1,142 @@
+"""Numbers a report states in its prose (claims), each tied to the table cell it speaks of.
+
+A sentence is cut into clauses (，；); a clause's verb says which concept its number counts —
+收到/受理 (requests received), 办理/办结/答复 (processed), 结转下年/顺延到下年 (carried forward),
+行政复议 / 行政诉讼 (appeals), 主动公开 (items published) — and zeros stated in words count too
+(未收到…申请, 没有…行政复议). Three traps seen in real reports are handled by the structure, not
+by the first match: a number about the whole jurisdiction (全市共…) in a department's report is
+not about its own tables (scope `jurisdiction`); a catalogue count (依申请公开130条, with no
+verb of receiving) is no claim; an approximate figure (7700余条) is flagged `approximate`.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# keys: table cells where there is one, named prose-only concepts otherwise (README: claims)
+RECEIVED = "requests.new_received.total"
+RECEIVED_WITH_CARRIED = "requests.received_incl_carried_over"
+PROCESSED = "requests.total_processed.total"
+CARRIED_FORWARD = "requests.carried_forward.total"
+REVIEWS = "appeals.review.total"
+LAWSUITS = "appeals.litigation.total"  # direct + after review: the two lawsuit rows together
+PROACTIVE = "proactive_items"
+FEES = "fees_collected_yuan"
+KEYS = (RECEIVED, RECEIVED_WITH_CARRIED, PROCESSED, CARRIED_FORWARD, REVIEWS, LAWSUITS, PROACTIVE, FEES)
+
+
+@dataclass(frozen=True)
+class Claim:
+    key: str
+    value: float
+    unit: str
+    sentence: str
+    locator: str  # "text sentence N chars A–B" of the report's plain text
+    scope: str = "self"  # self; jurisdiction (a department citing its whole city's figure); other (a part of the body: 办公室代表政府受理…)
+    approximate: bool = False
+    confidence: float = 0.9
+
+
+CLAIM_COLUMNS = ["report_id", "key", "value", "unit", "scope", "approximate", "confidence", "sentence", "locator"]
+
+_SENTENCE = re.compile(r"[^。！？；\n]+[。！？；]?")
+_CLAUSE = re.compile(r"[^，,；;]+")
+_NUMBER = re.compile(r"(约|近|超过|逾|共计|共|累计)?(\d+(?:\.\d+)?)\s*(余|多)?\s*(万元|元|件|条|个|起|宗|次|篇)")
+_SECTION = re.compile(r"^\s*([一二三四五六])、")
+_JURISDICTION = re.compile(r"全(?:市|省|区|县|州|盟|旗|镇|乡)|各(?:地|县|区|乡镇|部门|单位)|全系统")
+_REQUEST_TOPIC = re.compile(r"申请")
+_RECEIVE = re.compile(r"收到|受理|接收|新收|共收")
+_PROCESS = re.compile(r"办理|办结|答复|作出答复|处理完毕|予以答复")
+_FORWARD = re.compile(r"结转(?:至|到)?下(?:一)?年|转入下(?:一)?年|顺延(?:至|到)?下(?:一)?年|下年度继续办理|延续(?:至|到)下(?:一)?年")
+_WITH_CARRIED = re.compile(r"含上(?:一)?年(?:度)?结转")
+_RATE = re.compile(r"率")
+_ZERO_REQUESTS = re.compile(r"(?:未|没有)(?:收到|受理|接到)[^，。；\d]{0,12}?申请|无(?:政府信息公开|信息公开|依申请公开)申请")
+_ZERO_REVIEW = re.compile(r"(?:未|没有|无)[^，。；\d]{0,16}?行政复议")
+_ZERO_LAWSUIT = re.compile(r"(?:未|没有|无)[^，。；\d]{0,20}?(?:行政诉讼|、诉讼|及诉讼|和诉讼)")
+_OUTCOME_WORDS = re.compile(r"纠错|纠正|败诉|撤销|确认违法")
+_ON_BEHALF = re.compile(r"代表[^，。；]{0,10}?(?:受理|收到|办理|答复)")
+_NO_FEES = re.compile(r"未(?:收取|收)[^，。；\d]{0,8}?(?:信息处理费|费用|任何费用)|无收费|不收取[^，。；\d]{0,6}费")
+_FEES = re.compile(r"收取[^，。；\d]{0,8}?(?:信息处理费|费用)")
+
+
+_BREAK = re.compile(r"[ \t]*\n[ \t]*")
+_HEADING = re.compile(r"(?=[一二三四五六]、)|(?=[（(][一二三四五六七八九十][)）])")
+
+
+def _sentences(text: str):
+    """(start, end, sentence) of the text: lines joined first (a PDF's text breaks lines inside
+    words: 答\n复), then cut at 。！？； and before every heading (一、 … （一）), so a heading that
+    follows a table without punctuation starts a sentence of its own. Offsets are in the joined text."""
+    joined = _BREAK.sub("", text)
+    cuts = sorted({0, len(joined), *(m.start() for m in _HEADING.finditer(joined))})
+    for a, b in zip(cuts, cuts[1:]):
+        for m in _SENTENCE.finditer(joined, a, b):
+            yield m.start(), m.end(), m.group()
+
+
+def extract(text: str, agency_kind: str | None = None) -> list[Claim]:
+    """Every claim of a report's plain text (simplified script). `agency_kind` (identity.kind_of):
+    for a department, a 全市… figure is the jurisdiction's, not its own."""
+    out: list[Claim] = []
+    section = None
+    own_jurisdiction = agency_kind in (None, "government", "general_office", "zone")
+    for n, (start, end, sentence) in enumerate(_sentences(text), start=1):
+        sentence = sentence.strip()
+        if not sentence:
+            continue
+        head = _SECTION.match(sentence)
+        if head:
+            section = head.group(1)
+        if sum(ch.isdigit() for ch in sentence) > 0.6 * len(sentence):  # a table's digits, not prose
+            continue
+        loc = f"text sentence {n} chars {start}–{end}"
+        scope = "jurisdiction" if _JURISDICTION.search(sentence) and not own_jurisdiction else "self"
+        if _ON_BEHALF.search(sentence):
+            scope = "other"  # 区政府办代表区政府受理…: a part of the body, not the table's whole
+        about_requests = bool(_REQUEST_TOPIC.search(sentence)) or section == "三"
+        about_disclosure = "信息公开" in sentence or section == "四" or about_requests
+
+        def add(key, value, unit, approximate=False, confidence=0.9, sentence=sentence, loc=loc, scope=scope):
+            out.append(Claim(key, float(value), unit, sentence, loc, scope, approximate, confidence * (0.5 if scope != "self" else 1) * (0.7 if approximate else 1)))
+
+        for clause in _CLAUSE.findall(sentence):
+            numbers = list(_NUMBER.finditer(clause))
+            count = [x for x in numbers if x.group(4) in ("件", "条", "个", "起", "宗")]
+            appeal = "行政复议" in clause or "诉讼" in clause  # 办理…申请引发的行政复议36起 counts reviews, not requests
+            if about_requests and count and not appeal:
+                x = count[0]
+                approx = bool(x.group(1) in ("约", "近", "超过", "逾") or x.group(3))
+                if _FORWARD.search(clause):
+                    add(CARRIED_FORWARD, x.group(2), x.group(4), approx)
+                    continue
+                verb_receive, verb_process = _RECEIVE.search(clause), _PROCESS.search(clause)
+                if verb_receive and verb_receive.start() < x.start():
+                    add(RECEIVED_WITH_CARRIED if _WITH_CARRIED.search(clause) else RECEIVED, x.group(2), x.group(4), approx)
+                    continue
+                if verb_process and verb_process.start() < x.start() and not _RATE.search(clause[verb_process.start() : x.start()]):
+                    add(PROCESSED, x.group(2), x.group(4), approx)
+                    continue
+            if about_disclosure and count and "行政复议" in clause and "诉讼" not in clause:
+                add(REVIEWS, count[0].group(2), count[0].group(4), bool(count[0].group(3)))
+            elif about_disclosure and count and "诉讼" in clause and "行政复议" not in clause:
+                add(LAWSUITS, count[0].group(2), count[0].group(4), bool(count[0].group(3)))
+            if count and "主动公开" in clause and "依申请" not in clause and not about_requests:
+                x = count[0]
+                if x.start() > clause.index("主动公开"):
+                    add(PROACTIVE, x.group(2), x.group(4), bool(x.group(1) in ("约", "近", "超过", "逾") or x.group(3)), 0.8)
+            if _NO_FEES.search(clause):
+                add(FEES, 0, "元")
+            elif _FEES.search(clause):
+                money = [x for x in numbers if x.group(4) in ("元", "万元")]
+                if money:
+                    add(FEES, float(money[0].group(2)) * (10000 if money[0].group(4) == "万元" else 1), "元", bool(money[0].group(3)))
+        # zeros stated in words, once per sentence; "no review corrected us" (纠错, 败诉) is about outcomes, not counts
+        outcome_only = bool(_OUTCOME_WORDS.search(sentence))
+        if about_disclosure and not outcome_only and _ZERO_REVIEW.search(sentence) and not any(c.key == REVIEWS and c.locator == loc for c in out):
+            add(REVIEWS, 0, "件")
+        if about_disclosure and not outcome_only and _ZERO_LAWSUIT.search(sentence) and not any(c.key == LAWSUITS and c.locator == loc for c in out):
+            add(LAWSUITS, 0, "件")
+        if _ZERO_REQUESTS.search(sentence) and not any(c.key in (RECEIVED, RECEIVED_WITH_CARRIED) and c.locator == loc for c in out):
+            add(RECEIVED, 0, "件")
+    return out

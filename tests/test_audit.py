@@ -1,0 +1,122 @@
+"""Claims (numbers the prose states) and findings (the report against itself), on real reports."""
+
+from __future__ import annotations
+
+import csv
+import json
+import shutil
+import subprocess
+import sys
+
+from conftest import RAW, report
+
+from ogi import claims as C
+from ogi.ingest import ingest
+from ogi.report import read_bytes, read_report
+
+SEED = "000_98d5d9cfaf16f11b.txt"  # 临汾市人民政府 2023: 全市共收到依申请公开328件,本年度辦理319件,結轉下年繼續辦理9件
+JINGJI = "2023_pingtan-jingjifazhanju_page.txt"  # prose: 共收到政府信息公开申请0条; table: 3 received
+
+
+def _claims(rep) -> dict[str, list[float]]:
+    out: dict[str, list[float]] = {}
+    for r in rep.claim_rows:
+        out.setdefault(r[1], []).append(r[2])
+    return out
+
+
+def _findings(rep, prefix="text.") -> list[dict]:
+    from ogi.audit import FINDING_COLUMNS
+
+    return [dict(zip(FINDING_COLUMNS, r)) for r in rep.finding_rows if r[2].startswith(prefix)]
+
+
+def test_the_seeds_claims_agree_with_its_table():
+    rep = report(SEED)
+    got = _claims(rep)
+    assert (got[C.RECEIVED], got[C.PROCESSED], got[C.CARRIED_FORWARD]) == ([328.0], [319.0], [9.0])
+    assert got[C.FEES] == [0.0]  # 临汾市2023年度未收取政府信息公开信息处理费
+    assert _findings(rep) == []
+
+
+def _seed_with(old: str, new: str):
+    text = (RAW / SEED).read_text(encoding="utf-8")
+    assert old in text
+    return read_bytes(text.replace(old, new, 1).encode("utf-8"))
+
+
+def test_a_changed_figure_in_the_prose_is_one_finding_with_both_numbers_and_places():
+    rep = _seed_with("收到依申請公開328件", "收到依申請公開338件")
+    (f,) = _findings(rep)
+    assert (f["rule"], f["claimed"], f["printed"]) == ("text.new_received", 338.0, 328.0)
+    assert f["claim_locator"].startswith("text sentence") and f["cell_locator"].startswith("line ")
+    assert "338" in f["message_zh"] and "328" in f["message_zh"]
+
+
+def test_all_handled_wording_while_requests_are_carried_forward():
+    rep = _seed_with("結轉下年繼續辦理9件。", "結轉下年繼續辦理9件。所有申請均已辦結。")
+    (f,) = _findings(rep)
+    assert f["rule"] == "text.all_handled" and f["printed"] == 9.0
+
+
+def test_the_source_that_contradicts_itself():
+    (f,) = _findings(report(JINGJI))
+    assert (f["rule"], f["claimed"], f["printed"]) == ("text.new_received", 0.0, 3.0)
+    assert {r[2] for r in report(JINGJI).finding_rows} >= {"check.requests.balance", "text.new_received"}
+
+
+def test_the_traps_are_not_claims_about_the_report():
+    # a catalogue count (制发…其中依申请公开130条) has no verb of receiving: no claim
+    assert C.RECEIVED not in _claims(report(JINGJI)) or _claims(report(JINGJI))[C.RECEIVED] == [0.0]
+    # the whole city's figure in a department's report is the jurisdiction's
+    city = "2024年，全市共受理政府信息公开申请3119件，答复3050件。"
+    assert {c.scope for c in C.extract(city, "department")} == {"jurisdiction"}
+    assert {c.scope for c in C.extract(city, "government")} == {"self"}
+    # 淮安 2024: 主动公开各类政府信息5500余条 is approximate
+    huaian = _claims(report("2024_huaian-city_pdf.pdf"))
+    assert huaian[C.PROACTIVE] == [5500.0]
+    assert [r[5] for r in report("2024_huaian-city_pdf.pdf").claim_rows if r[1] == C.PROACTIVE] == [True]
+    # 上海 2025: 未发生…被行政复议纠错或行政诉讼败诉 speaks of outcomes, not of zero reviews
+    assert C.REVIEWS not in _claims(report("2025_shanghai-office_md.md"))
+
+
+def test_no_text_finding_where_prose_and_table_agree(store_dir):
+    """Precision on the shipped corpus: the only prose contradiction is the real one."""
+    import pandas as pd
+
+    findings = pd.read_parquet(store_dir / "findings.parquet")
+    reports = pd.read_parquet(store_dir / "reports.parquet").set_index("report_id")
+    text = findings[findings["rule"].str.startswith("text.")]
+    assert sorted(zip(text["report_id"].map(reports["source_path"]), text["rule"])) == [(JINGJI, "text.new_received")]
+    claims = pd.read_parquet(store_dir / "claims.parquet")
+    assert len(claims) >= 80 and set(claims["key"]) <= set(C.KEYS)
+
+
+def test_a_reviewers_decision_survives_a_rerun(tmp_path):
+    raw = tmp_path / "data" / "raw"
+    raw.mkdir(parents=True)
+    shutil.copy(RAW / JINGJI, raw / JINGJI)
+    store = tmp_path / "data" / "processed"
+    ingest(raw, store, jobs=1)
+    import pandas as pd
+
+    found = pd.read_parquet(store / "findings.parquet")
+    fid = found.loc[found["rule"] == "text.new_received", "finding_id"].iloc[0]
+    with open(tmp_path / "data" / "reviews.csv", "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["finding_id", "decision", "reviewer", "date", "comment"])
+        w.writerow([fid, "confirmed", "王", "2026-12-03", "the prose says 0, the table 3: the table is right"])
+    before = (tmp_path / "data" / "reviews.csv").read_bytes()
+    for _ in range(2):
+        ingest(raw, store, jobs=1, force=True)
+        found = pd.read_parquet(store / "findings.parquet").set_index("finding_id")
+        assert found.loc[fid, "decision"] == "confirmed" and found.loc[fid, "reviewer"] == "王"
+    assert (tmp_path / "data" / "reviews.csv").read_bytes() == before  # never written by the suite
+    out = subprocess.run([sys.executable, "-m", "ogi", "check", str(store)], capture_output=True, text=True, check=True).stdout
+    assert fid not in out and "check.requests.balance" in out  # the confirmed one is no longer open
+
+
+def test_parse_json_carries_claims_and_findings():
+    line = json.loads(read_report(RAW / JINGJI).to_json())
+    assert {c["key"] for c in line["claims"]} >= {C.RECEIVED, C.REVIEWS}
+    assert "text.new_received" in {f["rule"] for f in line["findings"]}
