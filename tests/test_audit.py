@@ -120,3 +120,20 @@ def test_parse_json_carries_claims_and_findings():
     line = json.loads(read_report(RAW / JINGJI).to_json())
     assert {c["key"] for c in line["claims"]} >= {C.RECEIVED, C.REVIEWS}
     assert "text.new_received" in {f["rule"] for f in line["findings"]}
+
+
+def test_the_pages_show_findings_and_verdicts(store_dir):
+    """02 shows a report's findings and its one-line verdict; 06 ranks the bodies by open findings."""
+    import ogi
+    from ogi import batch, views
+
+    corpus = ogi.load(store_dir)
+    view = views.ReportView(corpus, "平潭综合实验区经济发展局", 2023)
+    assert view.verdict() == "1 contradiction between text and table, 2 failing checks"
+    table = view.findings()
+    assert list(table["rule"]) == ["check.requests.balance", "check.requests.balance", "text.new_received"]
+    assert list(table["decision"]) == ["open"] * 3
+    assert views.ReportView(corpus, "临汾市人民政府", 2023).verdict().startswith("no findings")
+    ranking = views.AuditView(corpus).ranking()
+    assert ranking.iloc[0]["errors"] >= 2 and "平潭综合实验区经济发展局" in set(ranking["agency"])
+    assert [j.notebook for j in batch.plan(store_dir)].count("06_audit.ipynb") == 1

@@ -23,7 +23,7 @@ def test_run_builds_the_site_quietly_and_then_only_what_changed(tmp_path, capfd)
     assert status == 0
     pages = sorted(p.name for p in site.glob("*.html"))
     assert pages == sorted([
-        "index.html", "overview.html", "compare_2023.html", "trends_平潭综合实验区.html",
+        "index.html", "overview.html", "audit.html", "compare_2023.html", "trends_平潭综合实验区.html",
         "outcomes_临汾市人民政府_2023.html", "outcomes_平潭综合实验区_2023.html", "outcomes_平潭综合实验区_2024.html",
         "region_山西省.html", "region_福建省.html",  # a page per province
     ])
@@ -35,13 +35,15 @@ def test_run_builds_the_site_quietly_and_then_only_what_changed(tmp_path, capfd)
     printed = capfd.readouterr()
     for noise in ("Kernel is running", "KeyboardInterrupt", "Traceback", "WARNING", "ERROR"):
         assert noise not in printed.out + printed.err, noise
-    # one more report of 2023: its page, the 2023 comparison and the overview run again, nothing else
+    # one more report of 2023: its page, the 2023 comparison, the overview and the audit run again, nothing else
     shutil.copy(RAW / "2023_pingtan-jingjifazhanju_page.txt", raw / "2023_pingtan-jingjifazhanju_page.txt")
     assert batch.run(jobs=2, raw_dir=raw, processed_dir=tmp_path / "processed", out_dir=site) == 0
     runs = json.loads((site / "run.json").read_text(encoding="utf-8"))
     executed = sorted(j["slug"] for j in runs if j["executed"])
     # (and 福建省's page, which lists the new file; 福州市 has two bodies now: a city page of its own)
-    assert executed == ["compare_2023", "outcomes_平潭综合实验区经济发展局_2023", "overview", "region_福州市", "region_福建省"], executed
+    assert executed == ["audit", "compare_2023", "outcomes_平潭综合实验区经济发展局_2023", "overview", "region_福州市", "region_福建省"], executed
+    audit = (site / "audit.html").read_text(encoding="utf-8")
+    assert "正文称本年新收申请0条，表格为3" in audit  # the new report's contradiction is on the audit page
     assert (site / "trends_平潭综合实验区.html").exists()
     _assert_publishable(site)
     # 3 requests received, none processed: the header and the rates table give the same reason

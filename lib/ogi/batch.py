@@ -61,6 +61,7 @@ def plan(processed_dir: Path) -> list[Job]:
     corpus = load(processed_dir)
     std = standard_reports(corpus)
     jobs = [Job("01_corpus_overview.ipynb", {"processed_dir": str(processed_dir)}, "overview", "Corpus overview · 语料概览")]
+    jobs.append(Job("06_audit.ipynb", {"processed_dir": str(processed_dir)}, "audit", "Audit: findings of every report · 审核发现"))
     outcome_reports = std[std["status"].isin(["ok", "partial"])]
     for r in outcome_reports.sort_values(["agency", "year"]).itertuples(index=False):
         jobs.append(Job("02_outcomes.ipynb", {"agency": r.agency, "year": int(r.year), "processed_dir": str(processed_dir)},
@@ -100,9 +101,10 @@ def plan(processed_dir: Path) -> list[Job]:
 
 
 def report_digests(corpus) -> dict[str, str]:
-    """report_id → digest of its row in reports and its cells and checks: what a page of it shows."""
+    """report_id → digest of its row in reports, its cells, checks and findings (with their
+    decisions): what a page of it shows."""
     out: dict[str, int] = {}
-    for frame in (corpus.reports, corpus.cells, corpus.checks):
+    for frame in (corpus.reports, corpus.cells, corpus.checks, corpus.findings):
         if frame.empty:
             continue
         plain = frame.astype({c: str for c in frame.columns if frame[c].dtype == object})  # lists (problems) as text
@@ -274,7 +276,7 @@ def write_index(out_dir: Path, jobs: list[Job], processed_dir: Path) -> Path:
         parts.append(f"<h2 class='bad'>Notebooks that failed ({len(failed)})</h2><ul>")
         parts += [f"<li>{link(j)}</li>" for j in failed]
         parts.append("</ul>")
-    sections = (("01", "Corpus"), ("04", "Comparisons by year · 机关比较"), ("05", "Regions · 地区"))
+    sections = (("01", "Corpus"), ("06", "Audit · 审核发现"), ("04", "Comparisons by year · 机关比较"), ("05", "Regions · 地区"))
     for prefix, heading in sections:
         parts.append(f"<h2>{heading}</h2><ul>")
         parts += [f"<li>{link(j)}</li>" for j in jobs if j.notebook.startswith(prefix)]

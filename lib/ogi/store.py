@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -36,6 +36,7 @@ class Corpus:
     reports: pd.DataFrame
     cells: pd.DataFrame
     checks: pd.DataFrame
+    findings: pd.DataFrame = field(default_factory=pd.DataFrame)  # audit findings of these reports, with decisions
 
     def report(self, agency: str, year: int) -> pd.DataFrame:
         """The report rows of one agency and year (there can be several files)."""
@@ -75,9 +76,9 @@ def load(
         raise StoreMissing(f"no processed corpus in {base}: run `make run` or `ogi ingest` first")
     expr = None
     terms = []
-    for field, values in (("year", years), ("status", statuses)):
+    for name, values in (("year", years), ("status", statuses)):
         if values is not None:
-            terms.append(ds.field(field).isin(list(values)))
+            terms.append(ds.field(name).isin(list(values)))
     if agencies is not None:
         names = list(agencies)
         terms.append(ds.field("agency").isin(names) | ds.field("agency_key").isin([agency_key(a) for a in names]))
@@ -100,7 +101,10 @@ def load(
     if "value" in cells.columns:
         cells["value"] = cells["value"].astype("Float64")
     checks = _read(base / TABLE_FILES["checks"], filter_expr=id_filter)
-    corpus = Corpus(_categorize(reports, "reports"), _categorize(cells, "cells"), _categorize(checks, "checks"))
+    findings = load_table("findings", base)
+    if not findings.empty:
+        findings = findings[findings["report_id"].isin(set(map(str, ids)))].reset_index(drop=True)
+    corpus = Corpus(_categorize(reports, "reports"), _categorize(cells, "cells"), _categorize(checks, "checks"), findings)
     return with_report_ids(corpus)
 
 
@@ -108,7 +112,7 @@ def with_report_ids(corpus: Corpus) -> Corpus:
     """report_id as one categorical dtype in all three tables (categories: the reports' ids), so
     they join and filter without casts and 20 million cells keep 4-byte codes (schema.REPORT_ID)."""
     dtype = pd.CategoricalDtype(sorted(corpus.reports["report_id"].astype(str).unique()))
-    for frame in (corpus.reports, corpus.cells, corpus.checks):
+    for frame in (corpus.reports, corpus.cells, corpus.checks, corpus.findings):
         if "report_id" in frame.columns:
             col = frame["report_id"]
             if isinstance(col.dtype, pd.CategoricalDtype):

@@ -148,6 +148,13 @@ class ReportView:
         """The one-line source note under every chart of this page."""
         return f"{self.meta['agency']} {self.year} · file {self.meta['source_path']} · read by ogi" if self.found else ""
 
+    def findings(self) -> pd.DataFrame:
+        """This report's findings (the text against its tables, failing checks, missing sections …)."""
+        return findings_table(report_findings(self.corpus, self.report_id)) if self.found else findings_table(None)
+
+    def verdict(self) -> str:
+        return verdict(report_findings(self.corpus, self.report_id)) if self.found else ""
+
     def reading(self) -> str:
         if not self.found:
             return ""
@@ -512,3 +519,88 @@ class RegionView:
         parts = [CompareView(self.corpus, y, agencies=list(g["agency_key"])).totals_by_kind().assign(year=int(y)) for y, g in self.std.groupby("year")]
         out = pd.concat(parts, ignore_index=True)
         return out[["year", "level", "kind", "reports", "new requests", "processed"]]
+
+
+# ------------------------------------------------------------------------------------ audit
+FINDING_KINDS = (  # rule prefix → how a verdict counts it (singular, plural)
+    ("text.", ("contradiction between text and table", "contradictions between text and table")),
+    ("check.", ("failing check", "failing checks")),
+    ("section.", ("missing section", "missing sections")),
+    ("format.", ("table in an older format", "tables in an older format")),
+    ("cells.", ("set of blank cells", "sets of blank cells")),
+)
+
+
+def verdict(findings: pd.DataFrame) -> str:
+    """One line for a report's open findings: "1 contradiction between text and table, 2 failing checks"."""
+    if findings is None or findings.empty:
+        return "no findings: the text, the tables and their identities agree"
+    open_ = findings[findings["decision"].isna()] if "decision" in findings.columns else findings
+    parts = []
+    for prefix, (one, many) in FINDING_KINDS:
+        n = int(open_["rule"].str.startswith(prefix).sum())
+        if n:
+            parts.append(f"{n} {one if n == 1 else many}")
+    decided = len(findings) - len(open_)
+    line = ", ".join(parts) if parts else "no open findings"
+    return line + (f" ({decided} decided by a reviewer)" if decided else "")
+
+
+def findings_table(findings: pd.DataFrame) -> pd.DataFrame:
+    """Findings as a page shows them: severity, rule, the message in both languages, both numbers, the decision."""
+    if findings is None or findings.empty:
+        return pd.DataFrame(columns=["severity", "rule", "发现", "finding", "text says", "table says", "decision"])
+    order = {"error": 0, "warning": 1, "info": 2}
+    f = findings.assign(_o=findings["severity"].map(order)).sort_values(["_o", "rule", "scope"])
+    decision = f["decision"].astype(object).where(f["decision"].notna(), "open") if "decision" in f.columns else "open"
+    text_rule = f["rule"].astype(str).str.startswith("text.")  # a failing check's numbers are in its message
+    return pd.DataFrame({"severity": f["severity"].astype(str), "rule": f["rule"].astype(str), "发现": f["message_zh"].astype(str),
+                         "finding": f["message_en"].astype(str), "text says": f["claimed"].where(text_rule), "table says": f["printed"].where(text_rule),
+                         "decision": decision}).reset_index(drop=True)  # fmt: skip
+
+
+def report_findings(corpus: Corpus, report_id) -> pd.DataFrame:
+    f = corpus.findings
+    return f[f["report_id"].astype(str) == str(report_id)] if len(f) else f
+
+
+class AuditView:
+    """A corpus audited: open findings per body (the primary file of each agency and year), the
+    rules that fire, and every contradiction between text and table."""
+
+    def __init__(self, corpus: Corpus):
+        self.corpus = corpus
+        reports = corpus.reports.astype({"report_id": str}).set_index("report_id")
+        f = corpus.findings
+        self.findings = f.assign(report_id=f["report_id"].astype(str)) if len(f) else pd.DataFrame(columns=["report_id", "rule", "severity", "decision"])
+        self.findings = self.findings.join(reports[["agency", "year", "source_path", "primary"]], on="report_id")
+
+    def ranking(self) -> pd.DataFrame:
+        """Bodies by open findings (errors first), with the verdict of their reports."""
+        f = self.findings[self.findings["decision"].isna() & self.findings["primary"].fillna(False).astype(bool)]
+        if f.empty:
+            return pd.DataFrame(columns=["agency", "reports", "errors", "warnings", "info", "open findings"])
+        g = f.groupby("agency", observed=True)
+        out = pd.DataFrame({
+            "reports": g["report_id"].nunique(),
+            "errors": g["severity"].apply(lambda s: int((s == "error").sum())),
+            "warnings": g["severity"].apply(lambda s: int((s == "warning").sum())),
+            "info": g["severity"].apply(lambda s: int((s == "info").sum())),
+        })  # fmt: skip
+        out["open findings"] = out[["errors", "warnings", "info"]].sum(axis=1)
+        return out.sort_values(["errors", "open findings"], ascending=False).reset_index()
+
+    def rules(self) -> pd.DataFrame:
+        f = self.findings
+        if f.empty:
+            return pd.DataFrame(columns=["rule", "severity", "findings", "open"])
+        g = f.groupby(["rule", "severity"], observed=True)
+        return pd.DataFrame({"findings": g.size(), "open": g["decision"].apply(lambda s: int(s.isna().sum()))}).reset_index().sort_values("findings", ascending=False)
+
+    def contradictions(self) -> pd.DataFrame:
+        """Every text-versus-table finding, with both numbers and where each is printed."""
+        f = self.findings[self.findings["rule"].astype(str).str.startswith("text.")]
+        if f.empty:
+            return pd.DataFrame(columns=["agency", "year", "rule", "发现", "text says", "table says", "file"])
+        return pd.DataFrame({"agency": f["agency"].astype(str), "year": f["year"], "rule": f["rule"].astype(str), "发现": f["message_zh"].astype(str),
+                             "text says": f["claimed"], "table says": f["printed"], "file": f["source_path"].astype(str)}).reset_index(drop=True)  # fmt: skip
