@@ -137,3 +137,17 @@ def test_the_pages_show_findings_and_verdicts(store_dir):
     ranking = views.AuditView(corpus).ranking()
     assert ranking.iloc[0]["errors"] >= 2 and "平潭综合实验区经济发展局" in set(ranking["agency"])
     assert [j.notebook for j in batch.plan(store_dir)].count("06_audit.ipynb") == 1
+
+
+def test_the_trend_reaches_back_before_2019_from_the_prose(store_dir):
+    """平潭综合实验区: received 0, 0, 1, 0, 0, 0, 0 in 2012–2018 as its reports state them (PRE2019.md §2.5),
+    a separate series, with the 2014 merger named for the years before it."""
+    import ogi
+    from ogi import views
+
+    early, note = views.TrendView(ogi.load(store_dir), "平潭综合实验区", 2019, 2025).before_2019()
+    assert list(early["year"]) == [2012, 2013, 2014, 2015, 2016, 2017, 2018]
+    assert list(early["收到申请 received"]) == [0, 0, 1, 0, 0, 0, 0]
+    assert list(early["主动公开 items published"].iloc[1:]) == [4970, 2543, 2949, 3460, 2122, 2069]
+    assert all("2014" in s for s in early["scope"].iloc[:2]) and not any(early["scope"].iloc[2:])
+    assert "separate series" in note

@@ -34,6 +34,7 @@ TEXT_RULES = {  # claim key → (rule, the table cells it is compared with, Chin
     C.LAWSUITS: ("text.litigation_total", (("appeals", "litigation_direct", "total"), ("appeals", "litigation_after_review", "total")), "行政诉讼总计", "lawsuits"),
 }
 _ALL_HANDLED = re.compile(r"(?:所有|全部|均已|全部已)[^，。；]{0,10}?(?:办理完成|办结|办理完毕|答复完毕|处理完毕)|均已(?:按要求|按时|按期|依法)?(?:办理完成|办结|答复)")
+_PERIOD_END = re.compile(r"[^。；]{0,16}?至\s*((?:19|20)\d\d)\s*年")
 _PERIOD_YEAR = re.compile(r"统计(?:期限|时限|区间|周期|时间)[^。；\d]{0,8}?((?:19|20)\d\d)\s*年")
 SECTIONS = {"一": ("总体情况",), "二": ("主动公开",), "三": ("收到和处理", "依申请"), "四": ("行政复议", "行政诉讼"),
             "五": ("存在的主要问题", "存在问题", "主要问题"), "六": ("其他需要报告", "其他事项")}  # fmt: skip
@@ -101,10 +102,13 @@ def report_findings(report_id: str, meta: dict, simple_text: str, cells: list, c
                 break
     year = meta.get("year")
     period = _PERIOD_YEAR.search(simple_text)
-    if year is not None and period and int(period.group(1)) != int(year):
-        out.append(Finding(report_id, "text.year", "warning", "period", f"统计期限写{period.group(1)}年，报告年度为{int(year)}年",
-                           f"the statistics period says {period.group(1)}, the report's year is {int(year)}", float(period.group(1)), float(year),
-                           f"text chars {period.start()}–{period.end()}", None))  # fmt: skip
+    if year is not None and period:
+        end = _PERIOD_END.match(simple_text, period.end())  # 自2003年1月1日起至2008年12月31日止: the period ends in the report's year
+        stated = int(end.group(1)) if end else int(period.group(1))
+        if stated != int(year):
+            out.append(Finding(report_id, "text.year", "warning", "period", f"统计期限写{stated}年，报告年度为{int(year)}年",
+                               f"the statistics period says {stated}, the report's year is {int(year)}", float(stated), float(year),
+                               f"text chars {period.start()}–{period.end()}", None))  # fmt: skip
     fmt = meta.get("format")
     if fmt == "v2019" and year is not None and int(year) >= 2021:
         out.append(Finding(report_id, "format.old", "warning", "tables", f"{int(year)}年报告仍用2019年表格格式", f"a {int(year)} report in the 2019 table format"))

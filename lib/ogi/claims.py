@@ -54,6 +54,11 @@ _RATE = re.compile(r"率")
 _ZERO_REQUESTS = re.compile(r"(?:未|没有)(?:收到|受理|接到)[^，。；\d]{0,12}?申请|无(?:政府信息公开|信息公开|依申请公开)申请")
 _ZERO_REVIEW = re.compile(r"(?:未|没有|无)[^，。；\d]{0,16}?行政复议")
 _ZERO_LAWSUIT = re.compile(r"(?:未|没有|无)[^，。；\d]{0,20}?(?:行政诉讼|、诉讼|及诉讼|和诉讼)")
+_OFFICE = re.compile(r"公开办|办公室|[^，。；]{1,6}局$|委员会")
+_DISCLOSURE = re.compile(r"信息公开|依申请|公开申请")
+_PART = re.compile(r"^\s*(?:各|区直|县直|市直|所属)[^，。；]{0,8}?(?:部门|单位|乡镇|街道)")  # 各乡镇主动公开…: a part of the body
+# the body's own total: 主动公开(各类)(政府)信息(数)(为/共)N条 — not a category (机构职能类信息594条) or one channel
+_PROACTIVE_TOTAL = re.compile(r"主动公开(?:各类|各项)?(?:政府)?信息(?:数|数量|总数)?(?:为|共|达|共计)?\s*(约|近|超过|逾)?(\d+)\s*(余|多)?\s*(条|件|项)")
 _OUTCOME_WORDS = re.compile(r"纠错|纠正|败诉|撤销|确认违法")
 _ON_BEHALF = re.compile(r"代表[^，。；]{0,10}?(?:受理|收到|办理|答复)")
 _NO_FEES = re.compile(r"未(?:收取|收)[^，。；\d]{0,8}?(?:信息处理费|费用|任何费用)|无收费|不收取[^，。；\d]{0,6}费")
@@ -94,13 +99,18 @@ def extract(text: str, agency_kind: str | None = None) -> list[Claim]:
         scope = "jurisdiction" if _JURISDICTION.search(sentence) and not own_jurisdiction else "self"
         if _ON_BEHALF.search(sentence):
             scope = "other"  # 区政府办代表区政府受理…: a part of the body, not the table's whole
-        about_requests = bool(_REQUEST_TOPIC.search(sentence)) or section == "三"
+        # requests for government information, not 受理申请121510件 of a service hall (licensing)
+        about_requests = bool(_REQUEST_TOPIC.search(sentence) and _DISCLOSURE.search(sentence)) or section == "三"
         about_disclosure = "信息公开" in sentence or section == "四" or about_requests
 
         def add(key, value, unit, approximate=False, confidence=0.9, sentence=sentence, loc=loc, scope=scope):
             out.append(Claim(key, float(value), unit, sentence, loc, scope, approximate, confidence * (0.5 if scope != "self" else 1) * (0.7 if approximate else 1)))
 
+        breakdown = False
         for clause in _CLAUSE.findall(sentence):
+            if breakdown or clause.lstrip().startswith("其中") or _PART.match(clause):
+                breakdown = breakdown or "其中" in clause  # 其中…: the parts of the figure before, not figures of their own
+                continue
             numbers = list(_NUMBER.finditer(clause))
             count = [x for x in numbers if x.group(4) in ("件", "条", "个", "起", "宗")]
             appeal = "行政复议" in clause or "诉讼" in clause  # 办理…申请引发的行政复议36起 counts reviews, not requests
@@ -121,10 +131,11 @@ def extract(text: str, agency_kind: str | None = None) -> list[Claim]:
                 add(REVIEWS, count[0].group(2), count[0].group(4), bool(count[0].group(3)))
             elif about_disclosure and count and "诉讼" in clause and "行政复议" not in clause:
                 add(LAWSUITS, count[0].group(2), count[0].group(4), bool(count[0].group(3)))
-            if count and "主动公开" in clause and "依申请" not in clause and not about_requests:
-                x = count[0]
-                if x.start() > clause.index("主动公开"):
-                    add(PROACTIVE, x.group(2), x.group(4), bool(x.group(1) in ("约", "近", "超过", "逾") or x.group(3)), 0.8)
+            total = _PROACTIVE_TOTAL.search(clause)
+            if total and _OFFICE.search(clause[: total.start()]):
+                total = None  # 县政府公开办主动公开信息数为62条: one office's count, not the body's
+            if total and "依申请" not in clause and not about_requests:
+                add(PROACTIVE, total.group(2), total.group(4), bool(total.group(1) or total.group(3)), 0.8)
             if _NO_FEES.search(clause):
                 add(FEES, 0, "元")
             elif _FEES.search(clause):

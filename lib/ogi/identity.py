@@ -32,6 +32,7 @@ SPECIAL_ZONES = (
 _CITY_PREFIX = re.compile(r"^[\u4e00-\u9fff]{2,6}?[市州盟](?=[\u4e00-\u9fff]{2,6}?[区县旗])")
 _TOWNSHIP = re.compile(r"[\u4e00-\u9fff]{1,8}?(?:镇|乡|街道)(?:人民政府|办事处)?")
 _ZONE = re.compile(r"(?:综合实验区|开发区|高新区|高新技术产业开发区|经济技术开发区|新区|自贸区|示范区|园区)(?:管理委员会|管委会)?$")
+_ZONE_BODY = re.compile(r"(综合实验区|开发区|高新区|新区|示范区)(?:管理委员会|管委会)$")
 _NATIONAL = re.compile(r"^(?:国务院|国家|中华人民共和国|中国)")
 
 
@@ -43,6 +44,7 @@ def agency_key(name) -> str | None:
         return None
     s = re.sub(r"[\s()（）\[\]【】]", "", nfkc(to_simplified(str(name))))
     s = re.sub(r"(?<=[省市县区旗])政府$", "人民政府", s)  # 广州市政府 is 广州市人民政府
+    s = _ZONE_BODY.sub(r"\1", s)  # 平潭综合实验区管委会 is the zone's own body: 平潭综合实验区
     m = _CITY_PREFIX.match(s)
     if m and not any(s[m.end():].startswith(c) for c in shared_county_names()):
         s = s[m.end():]

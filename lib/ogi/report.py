@@ -431,7 +431,8 @@ def build_report(tokens, plain: str, meta: dict, encoding: str | None = None, re
             why = [Problem(Kind.NOT_A_REPORT, "no annual-report wording and no standard tables found")]
         else:
             why = [Problem(Kind.NO_TABLES, "no standard table found (excerpt, prose only or unrecognised layout)")]
-        return with_problems(Report(meta, cell_rows, check_rows, encoding), why + from_year + _scan_problems(scan))
+        report = with_problems(Report(meta, cell_rows, check_rows, encoding), why + from_year + _scan_problems(scan))
+        return _audited(report, simple, cells, chk)  # a pre-2019 report's figures are in its prose only
     problems: list[Problem] = [*from_year, *_scan_problems(scan)]
     missing_tables = tuple(t for t in TABLES if not result.found.get(t))
     if missing_tables:

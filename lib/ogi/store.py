@@ -37,6 +37,7 @@ class Corpus:
     cells: pd.DataFrame
     checks: pd.DataFrame
     findings: pd.DataFrame = field(default_factory=pd.DataFrame)  # audit findings of these reports, with decisions
+    claims: pd.DataFrame = field(default_factory=pd.DataFrame)  # numbers their prose states (claims.py)
 
     def report(self, agency: str, year: int) -> pd.DataFrame:
         """The report rows of one agency and year (there can be several files)."""
@@ -104,7 +105,10 @@ def load(
     findings = load_table("findings", base)
     if not findings.empty:
         findings = findings[findings["report_id"].isin(set(map(str, ids)))].reset_index(drop=True)
-    corpus = Corpus(_categorize(reports, "reports"), _categorize(cells, "cells"), _categorize(checks, "checks"), findings)
+    claims = load_table("claims", base)
+    if not claims.empty:
+        claims = claims[claims["report_id"].isin(set(map(str, ids)))].reset_index(drop=True)
+    corpus = Corpus(_categorize(reports, "reports"), _categorize(cells, "cells"), _categorize(checks, "checks"), findings, claims)
     return with_report_ids(corpus)
 
 
@@ -112,7 +116,7 @@ def with_report_ids(corpus: Corpus) -> Corpus:
     """report_id as one categorical dtype in all three tables (categories: the reports' ids), so
     they join and filter without casts and 20 million cells keep 4-byte codes (schema.REPORT_ID)."""
     dtype = pd.CategoricalDtype(sorted(corpus.reports["report_id"].astype(str).unique()))
-    for frame in (corpus.reports, corpus.cells, corpus.checks, corpus.findings):
+    for frame in (corpus.reports, corpus.cells, corpus.checks, corpus.findings, corpus.claims):
         if "report_id" in frame.columns:
             col = frame["report_id"]
             if isinstance(col.dtype, pd.CategoricalDtype):

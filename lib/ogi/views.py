@@ -237,6 +237,12 @@ class ReportView:
 # ------------------------------------------------------------------------------------ 03 trends
 
 
+# agencies whose scope changed: agency_key → (first year of the present scope, what changed)
+SCOPE_CHANGES = {
+    agency_key("平潭综合实验区"): (2014, "before the 2014 区县 merger 平潭县人民政府 reported its own requests separately (PRE2019.md §2.5)"),
+}
+
+
 class TrendView:
     def __init__(self, corpus: Corpus, agency: str, start_year: int | None = None, end_year: int | None = None):
         self.corpus, self.agency = corpus, str(agency)
@@ -259,6 +265,32 @@ class TrendView:
             self.message = f"{agency}: only one year with standard tables ({self.years[0]}): no trend to draw, the numbers of that year are shown."
         else:
             self.message = f"{agency}: {len(self.years)} years with standard tables, {self.years[0]}–{self.years[-1]}."
+
+    def before_2019(self) -> tuple[pd.DataFrame, str]:
+        """The years before the standard tables, from the figures the reports state in prose
+        (claims): a separate series — the pre-2019 concepts differ (../shared/PRE2019.md §2) — with
+        the scope changes known for the agency marked. (frame, note); an empty frame when none."""
+        from . import claims as C
+
+        reports = self.corpus.reports
+        mine = reports[(reports["agency_key"] == agency_key(self.agency)) & (reports["format"] == "pre2019") & reports["primary"].fillna(False).astype(bool)]
+        columns = {C.RECEIVED: "收到申请 received", C.PROCESSED: "答复 answered", C.REVIEWS: "行政复议 reviews", C.LAWSUITS: "行政诉讼 lawsuits", C.PROACTIVE: "主动公开 items published"}
+        empty = pd.DataFrame(columns=["year", *columns.values(), "scope", "file"])
+        claims = self.corpus.claims
+        if mine.empty or claims.empty:
+            return empty, ""
+        cl = claims[claims["report_id"].astype(str).isin(set(mine["report_id"].astype(str))) & (claims["scope"] == "self") & ~claims["approximate"].astype(bool)]
+        cl = cl.sort_values("confidence", ascending=False, kind="stable").drop_duplicates(["report_id", "key"])  # each report's surest figure per concept
+        wide = cl.pivot(index="report_id", columns="key", values="value").reindex(columns=list(columns)).rename(columns=columns)
+        meta = mine.assign(report_id=mine["report_id"].astype(str)).set_index("report_id")[["year", "source_path"]]
+        out = meta.join(wide.set_index(wide.index.astype(str)), how="left").rename(columns={"source_path": "file"})
+        change = SCOPE_CHANGES.get(agency_key(self.agency))
+        out["scope"] = [change[1] if change and int(y) < change[0] else "" for y in out["year"]]
+        note = ("Before 2019 there are no standard tables: these figures are the ones the reports state in their text "
+                "(requests received and answered grade B, items published grade C in PRE2019.md §2) — a separate series, not joined to the tables'.")
+        if change:
+            note += f" Scope: {change[1]}"
+        return out.sort_values("year")[["year", *columns.values(), "scope", "file"]].reset_index(drop=True), note
 
     def format_switches(self) -> dict[int, str]:
         """Years where the table format changes (e.g. v2019 → v2021), for markers on the charts."""
