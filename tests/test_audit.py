@@ -86,7 +86,7 @@ def test_no_text_finding_where_prose_and_table_agree(store_dir):
 
     findings = pd.read_parquet(store_dir / "findings.parquet")
     reports = pd.read_parquet(store_dir / "reports.parquet").set_index("report_id")
-    text = findings[findings["rule"].str.startswith("text.")]
+    text = findings[findings["rule"].str.startswith("text.") & (findings["rule"] != "text.reuse")]  # reuse is shown, not a contradiction
     assert sorted(zip(text["report_id"].map(reports["source_path"]), text["rule"])) == [(JINGJI, "text.new_received")]
     claims = pd.read_parquet(store_dir / "claims.parquet")
     assert len(claims) >= 80 and set(claims["key"]) <= set(C.KEYS)
@@ -151,3 +151,15 @@ def test_the_trend_reaches_back_before_2019_from_the_prose(store_dir):
     assert list(early["主动公开 items published"].iloc[1:]) == [4970, 2543, 2949, 3460, 2122, 2069]
     assert all("2014" in s for s in early["scope"].iloc[:2]) and not any(early["scope"].iloc[2:])
     assert "separate series" in note
+
+
+def test_text_reused_from_the_year_before_is_shown(store_dir):
+    """平潭县 2012 repeats most of its 2011 report's sentences (years blanked): shown, not judged."""
+    import pandas as pd
+
+    findings = pd.read_parquet(store_dir / "findings.parquet")
+    reports = pd.read_parquet(store_dir / "reports.parquet").set_index("report_id")
+    reuse = findings[findings["rule"] == "text.reuse"].assign(file=lambda f: f["report_id"].map(reports["source_path"])).set_index("file")
+    row = reuse.loc["2012_pingtanxian_github-pagetxt.txt"]
+    assert row["severity"] == "info" and row["scope"] == "vs 2011" and 0.6 <= row["printed"] <= 0.8
+    assert "2025_pingtan_github-pagetxt.txt" not in reuse.index or reuse.loc["2025_pingtan_github-pagetxt.txt", "printed"] >= 0.3

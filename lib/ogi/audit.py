@@ -5,7 +5,9 @@ a prose claim against its table cell (`text.new_received`, `text.processed`,
 `text.carried_forward`, `text.review_total`, `text.litigation_total`); "all requests handled"
 wording while requests are carried forward (`text.all_handled`); a statistics period in another
 year (`text.year`); a section 一–六 missing (`section.missing`); a 2019-format table in a report
-of 2021 or later (`format.old`); blank cells where the format expects a number (`cells.blank`).
+of 2021 or later (`format.old`); blank cells where the format expects a number (`cells.blank`);
+the share of a body's sentences repeated from its report of the year before (`text.reuse`: shown,
+not judged).
 
 A finding's id is stable (rule + report + scope), so a reviewer's decision in data/reviews.csv
 (finding_id, decision, reviewer, date, comment — a file the suite never writes) stays attached
@@ -159,4 +161,26 @@ def read_reviews(path) -> "pd.DataFrame":  # noqa: F821
 def with_decisions(findings, reviews):
     """Findings with the reviewer's decision beside each (null: open)."""
     out = findings.merge(reviews.rename(columns={"date": "decided_on"}), on="finding_id", how="left")
+    return out
+
+
+REUSE_SHOWN = 0.3  # a body repeating at least this share of last year's sentences gets a text.reuse finding
+
+
+def text_reuse(reports, sentences: dict[str, list[str]]) -> list[Finding]:
+    """For each body's primary report with a report of the year before: the share of its prose
+    sentences (years blanked) found there too. Shown, not judged: an info finding from 30 %."""
+    out = []
+    primary = reports[reports["primary"].fillna(False).astype(bool) & reports["year"].notna() & reports["agency_key"].notna()]
+    by_year = {(k, int(y)): str(r) for k, y, r in zip(primary["agency_key"], primary["year"], primary["report_id"])}
+    for (key, year), rid in sorted(by_year.items()):
+        before = by_year.get((key, year - 1))
+        mine = sentences.get(rid) or []
+        if before is None or not mine:
+            continue
+        last = set(sentences.get(before) or ())
+        share = sum(h in last for h in mine) / len(mine)
+        if share >= REUSE_SHOWN:
+            out.append(Finding(rid, "text.reuse", "info", f"vs {year - 1}", f"{share:.0%}的语句与{year - 1}年报告相同",
+                               f"{share:.0%} of its sentences are also in its {year - 1} report", None, round(share, 3), None, None))  # fmt: skip
     return out

@@ -151,3 +151,20 @@ def extract(text: str, agency_kind: str | None = None) -> list[Claim]:
         if _ZERO_REQUESTS.search(sentence) and not any(c.key in (RECEIVED, RECEIVED_WITH_CARRIED) and c.locator == loc for c in out):
             add(RECEIVED, 0, "件")
     return out
+
+
+_YEAR = re.compile(r"(?:19|20)\d\d")
+MIN_PROSE = 15  # CJK characters: shorter pieces (headings, labels) say nothing about copying
+
+
+def sentence_hashes(text: str) -> list[str]:
+    """A short hash of each prose sentence, years blanked (a copied sentence with its year
+    updated is still the copy): to measure how much of a report repeats the year before's."""
+    import hashlib
+
+    out = []
+    for _, _, sentence in _sentences(text):
+        body = "".join(sentence.split())
+        if sum("\u4e00" <= ch <= "\u9fff" for ch in body) >= MIN_PROSE and sum(ch.isdigit() for ch in body) <= 0.3 * len(body):
+            out.append(hashlib.blake2b(_YEAR.sub("YYYY", body).encode(), digest_size=8).hexdigest())
+    return out

@@ -83,6 +83,13 @@ def pictures_of_pages(raw_dir: Path, files: list[Path]) -> dict[Path, str]:
     return out
 
 
+def audit_reuse(reports, sentences: dict[str, list[str]]):
+    """text.reuse findings: the share of a body's prose sentences also in its report of the year before."""
+    from .audit import text_reuse
+
+    return text_reuse(reports, sentences)
+
+
 def write_audit(out_dir: Path, claim_rows: list, finding_rows: list, checks, reviews: Path) -> None:
     """claims.parquet, and findings.parquet: the reports' own findings, the failing cross-year
     checks, and each with the reviewer's decision from `reviews` (data/reviews.csv beside the raw
@@ -263,7 +270,7 @@ def read_one(path: str, timeout: float) -> list[tuple[dict, list[list] | None, l
     try:
         # columns, not rows: the parent appends them per column, far faster than transposing later
         return [
-            ({**r.meta, PROBLEMS: r.problems, CLAIMS: r.claim_rows, FINDINGS: r.finding_rows}, [list(c) for c in zip(*r.cell_rows)] if r.cell_rows else None, r.check_rows)
+            ({**r.meta, PROBLEMS: r.problems, CLAIMS: r.claim_rows, FINDINGS: r.finding_rows, SENTENCES: r.sentence_hashes}, [list(c) for c in zip(*r.cell_rows)] if r.cell_rows else None, r.check_rows)
             for r in read_reports(path)
         ]
     except _Timeout:
@@ -308,7 +315,7 @@ def _failed(path: Path, why: str, kind: Kind = Kind.INTERNAL_ERROR) -> list[tupl
 
 
 PROBLEMS = "_problems"  # the Problem objects beside the meta columns, between the worker and the corpus step
-CLAIMS, FINDINGS = "_claims", "_findings"  # the report's claim and finding rows, likewise
+CLAIMS, FINDINGS, SENTENCES = "_claims", "_findings", "_sentences"  # the report's claims, findings and sentence hashes, likewise
 
 
 def _show_progress() -> bool:
@@ -464,10 +471,11 @@ def ingest(
     finally:
         cache.close()
 
-    reports, cells, checks, duplicates, problems_of, (claim_rows, finding_rows) = assemble(raw_dir, files, results, manifest)
+    reports, cells, checks, duplicates, problems_of, (claim_rows, finding_rows, sentences) = assemble(raw_dir, files, results, manifest)
     reports, cells, checks = finalize(reports, cells, checks, problems_of)
     write_store(out_dir, reports, cells, checks)
     write_fetches(out_dir, fetch_logs(raw_dir))
+    finding_rows = finding_rows + [f.row() for f in audit_reuse(reports, sentences)]
     write_audit(out_dir, claim_rows, finding_rows, checks, raw_dir.parent / REVIEWS_NAME)
     return IngestResult(out_dir, reports, cells, checks, len(todo), n_cached, time.perf_counter() - t0, duplicates)
 
@@ -476,6 +484,7 @@ def assemble(raw_dir: Path, files: list[Path], results: dict, manifest: dict):
     """Per-file results → the three tables, with provenance joined and identical files counted once
     (and each report's problems, by report_id)."""
     rows, check_rows, claim_rows, finding_rows = [], [], [], []
+    sentences: dict[str, list[str]] = {}
     cell_columns: list[list] = [[] for _ in CELL_COLUMNS]
     first_path: dict[str, str] = {}
     duplicates: list[tuple[str, str]] = []
@@ -493,6 +502,7 @@ def assemble(raw_dir: Path, files: list[Path], results: dict, manifest: dict):
         first_path[rid] = meta["source_path"]
         claim_rows.extend(meta.pop(CLAIMS, None) or ())
         finding_rows.extend(meta.pop(FINDINGS, None) or ())
+        sentences[rid] = meta.pop(SENTENCES, None) or []
         rows.append(meta)
         if cells:
             for column, values in zip(cell_columns, cells):
@@ -507,5 +517,5 @@ def assemble(raw_dir: Path, files: list[Path], results: dict, manifest: dict):
     problems_of = {m["report_id"]: m.get(PROBLEMS, []) for m in rows}  # not in DataFrame.attrs: pandas deep-copies those on every step
     reports["year"] = reports["year"].astype("Int64")
     reports["printed_year"] = reports["printed_year"].astype("Int64")
-    audit_rows = (claim_rows, finding_rows)
+    audit_rows = (claim_rows, finding_rows, sentences)
     return reports, cells_from_columns(cell_columns), checks_frame(check_rows), duplicates, problems_of, audit_rows

@@ -114,6 +114,7 @@ class Report:
     problems: list[Problem] = field(default_factory=list)
     claim_rows: list[tuple] = field(default_factory=list)  # in claims.CLAIM_COLUMNS order
     finding_rows: list[tuple] = field(default_factory=list)  # in audit.FINDING_COLUMNS order
+    sentence_hashes: list[str] = field(default_factory=list)  # of its prose sentences (audit: text reused from the year before)
 
     @cached_property
     def cells(self) -> pd.DataFrame:
@@ -468,4 +469,5 @@ def _audited(report: Report, simple: str, cells: list, chk: list[dict]) -> Repor
     found = claims.extract(simple, kind_of(report.meta.get("agency") or ""))
     report.claim_rows = [(rid, c.key, c.value, c.unit, c.scope, c.approximate, c.confidence, c.sentence, c.locator) for c in found]
     report.finding_rows = [f.row() for f in audit.report_findings(rid, report.meta, simple, cells, chk, found)]
+    report.sentence_hashes = claims.sentence_hashes(simple)
     return report

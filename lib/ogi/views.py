@@ -554,7 +554,9 @@ class RegionView:
 
 
 # ------------------------------------------------------------------------------------ audit
-FINDING_KINDS = (  # rule prefix → how a verdict counts it (singular, plural)
+FINDING_KINDS = (  # rule prefix → how a verdict counts it (singular, plural); the first prefix that fits counts
+    ("text.reuse", ("text largely repeated from the year before", "texts largely repeated from the year before")),
+    ("text.year", ("statistics period in another year", "statistics periods in another year")),
     ("text.", ("contradiction between text and table", "contradictions between text and table")),
     ("check.", ("failing check", "failing checks")),
     ("section.", ("missing section", "missing sections")),
@@ -568,9 +570,10 @@ def verdict(findings: pd.DataFrame) -> str:
     if findings is None or findings.empty:
         return "no findings: the text, the tables and their identities agree"
     open_ = findings[findings["decision"].isna()] if "decision" in findings.columns else findings
+    kind = open_["rule"].astype(str).map(lambda r: next((i for i, (p, _) in enumerate(FINDING_KINDS) if r.startswith(p)), None))
     parts = []
-    for prefix, (one, many) in FINDING_KINDS:
-        n = int(open_["rule"].str.startswith(prefix).sum())
+    for i, (_, (one, many)) in enumerate(FINDING_KINDS):
+        n = int((kind == i).sum())
         if n:
             parts.append(f"{n} {one if n == 1 else many}")
     decided = len(findings) - len(open_)
