@@ -163,3 +163,25 @@ def test_text_reused_from_the_year_before_is_shown(store_dir):
     row = reuse.loc["2012_pingtanxian_github-pagetxt.txt"]
     assert row["severity"] == "info" and row["scope"] == "vs 2011" and 0.6 <= row["printed"] <= 0.8
     assert "2025_pingtan_github-pagetxt.txt" not in reuse.index or reuse.loc["2025_pingtan_github-pagetxt.txt", "printed"] >= 0.3
+
+
+def test_section_six_says_nothing_while_fees_were_collected():
+    text = (RAW / JINGJI).read_text(encoding="utf-8")
+    assert "六、其他需要报告的事项无。" in text
+    rep = read_bytes(text.replace("2023年，共收到政府信息公开申请0条。", "2023年，共收到政府信息公开申请0条。全年收取信息处理费200元。", 1).encode("utf-8"))
+    fees = _findings(rep, "text.fees")
+    assert len(fees) == 1 and fees[0]["claimed"] == 200.0
+    assert _findings(report(JINGJI), "text.fees") == []  # the real report collected none
+
+
+def test_a_title_with_another_year_than_the_manifests(tmp_path):
+    import pandas as pd
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    shutil.copy(RAW / JINGJI, raw / JINGJI)
+    (raw / "SOURCES.csv").write_text(f"file,agency,year,source\n{JINGJI},平潭综合实验区经济发展局,2022,test\n", encoding="utf-8")
+    ingest(raw, tmp_path / "store", jobs=1)
+    found = pd.read_parquet(tmp_path / "store" / "findings.parquet")
+    title = found[(found["rule"] == "text.year") & (found["scope"] == "title")]
+    assert len(title) == 1 and (title["printed"].iloc[0], title["claimed"].iloc[0]) == (2022, 2023)

@@ -6,6 +6,8 @@ a prose claim against its table cell (`text.new_received`, `text.processed`,
 wording while requests are carried forward (`text.all_handled`); a statistics period in another
 year (`text.year`); a section 一–六 missing (`section.missing`); a 2019-format table in a report
 of 2021 or later (`format.old`); blank cells where the format expects a number (`cells.blank`);
+section 六 saying 无 while the text states fees collected (`text.fees`); a title printing another
+year than the report's (`text.year`, scope title: the manifest's year against the printed one);
 the share of a body's sentences repeated from its report of the year before (`text.reuse`: shown,
 not judged).
 
@@ -36,6 +38,7 @@ TEXT_RULES = {  # claim key → (rule, the table cells it is compared with, Chin
     C.LAWSUITS: ("text.litigation_total", (("appeals", "litigation_direct", "total"), ("appeals", "litigation_after_review", "total")), "行政诉讼总计", "lawsuits"),
 }
 _ALL_HANDLED = re.compile(r"(?:所有|全部|均已|全部已)[^，。；]{0,10}?(?:办理完成|办结|办理完毕|答复完毕|处理完毕)|均已(?:按要求|按时|按期|依法)?(?:办理完成|办结|答复)")
+_SIX_NOTHING = re.compile(r"六、\s*其他需要报告的事项\s*[:：]?\s*无\s*[。.]?(?![\u4e00-\u9fff])")
 _PERIOD_END = re.compile(r"[^。；]{0,16}?至\s*((?:19|20)\d\d)\s*年")
 _PERIOD_YEAR = re.compile(r"统计(?:期限|时限|区间|周期|时间)[^。；\d]{0,8}?((?:19|20)\d\d)\s*年")
 SECTIONS = {"一": ("总体情况",), "二": ("主动公开",), "三": ("收到和处理", "依申请"), "四": ("行政复议", "行政诉讼"),
@@ -111,6 +114,12 @@ def report_findings(report_id: str, meta: dict, simple_text: str, cells: list, c
             out.append(Finding(report_id, "text.year", "warning", "period", f"统计期限写{stated}年，报告年度为{int(year)}年",
                                f"the statistics period says {stated}, the report's year is {int(year)}", float(stated), float(year),
                                f"text chars {period.start()}–{period.end()}", None))  # fmt: skip
+    fees = [c for c in claims if c.key == C.FEES and c.value > 0 and c.scope == "self"]
+    nothing = _SIX_NOTHING.search(simple_text)
+    if fees and nothing:
+        out.append(Finding(report_id, "text.fees", "error", "section 六", f"第六部分写“无”，正文称收取信息处理费{_n(fees[0].value)}元",
+                           f"section 六 says 无 (nothing to report) while the text states {_n(fees[0].value)} yuan of fees collected",
+                           fees[0].value, None, fees[0].locator, f"text chars {nothing.start()}–{nothing.end()}"))  # fmt: skip
     fmt = meta.get("format")
     if fmt == "v2019" and year is not None and int(year) >= 2021:
         out.append(Finding(report_id, "format.old", "warning", "tables", f"{int(year)}年报告仍用2019年表格格式", f"a {int(year)} report in the 2019 table format"))
@@ -183,4 +192,14 @@ def text_reuse(reports, sentences: dict[str, list[str]]) -> list[Finding]:
         if share >= REUSE_SHOWN:
             out.append(Finding(rid, "text.reuse", "info", f"vs {year - 1}", f"{share:.0%}的语句与{year - 1}年报告相同",
                                f"{share:.0%} of its sentences are also in its {year - 1} report", None, round(share, 3), None, None))  # fmt: skip
+    return out
+
+
+def title_years(reports) -> list[Finding]:
+    """text.year (scope title): the title prints another year than the report's (the manifest's)."""
+    out = []
+    both = reports[reports["printed_year"].notna() & reports["year"].notna()]
+    for r in both[both["printed_year"].astype(int) != both["year"].astype(int)].itertuples(index=False):
+        out.append(Finding(str(r.report_id), "text.year", "warning", "title", f"标题写{int(r.printed_year)}年，报告年度为{int(r.year)}年",
+                           f"the title says {int(r.printed_year)}, the report's year is {int(r.year)}", float(r.printed_year), float(r.year)))  # fmt: skip
     return out

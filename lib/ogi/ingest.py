@@ -90,6 +90,12 @@ def audit_reuse(reports, sentences: dict[str, list[str]]):
     return text_reuse(reports, sentences)
 
 
+def audit_titles(reports):
+    from .audit import title_years
+
+    return title_years(reports)
+
+
 def write_audit(out_dir: Path, claim_rows: list, finding_rows: list, checks, reviews: Path) -> None:
     """claims.parquet, and findings.parquet: the reports' own findings, the failing cross-year
     checks, and each with the reviewer's decision from `reviews` (data/reviews.csv beside the raw
@@ -475,7 +481,7 @@ def ingest(
     reports, cells, checks = finalize(reports, cells, checks, problems_of)
     write_store(out_dir, reports, cells, checks)
     write_fetches(out_dir, fetch_logs(raw_dir))
-    finding_rows = finding_rows + [f.row() for f in audit_reuse(reports, sentences)]
+    finding_rows = finding_rows + [f.row() for f in audit_reuse(reports, sentences)] + [f.row() for f in audit_titles(reports)]
     write_audit(out_dir, claim_rows, finding_rows, checks, raw_dir.parent / REVIEWS_NAME)
     return IngestResult(out_dir, reports, cells, checks, len(todo), n_cached, time.perf_counter() - t0, duplicates)
 
