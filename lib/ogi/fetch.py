@@ -219,7 +219,7 @@ class Fetcher:
         except requests.exceptions.TooManyRedirects as e:
             return None, (Outcome.REDIRECT_LOOP, f"more than {MAX_REDIRECTS} redirects: {e}")
         except (requests.exceptions.Timeout, requests.exceptions.ConnectionError) as e:
-            if "Read timed out" in str(e) or isinstance(e, requests.exceptions.Timeout):
+            if _timed_out(e):
                 return None, (Outcome.TIMEOUT, f"no answer within {self.s.timeout:g} s after {self.s.retries} retries")
             return None, (Outcome.HTTP_ERROR, f"cannot connect: {type(e).__name__}")
         except requests.exceptions.RequestException as e:
@@ -324,7 +324,7 @@ class Fetcher:
                     f.write(chunk)
         except (requests.exceptions.RequestException, OSError) as e:
             tmp.unlink(missing_ok=True)
-            if "timed out" in str(e).lower():
+            if _timed_out(e):
                 return None, size, "", (Outcome.TIMEOUT, f"the body stalled for more than {self.s.timeout:g} s")
             return None, size, "", (Outcome.HTTP_ERROR, f"download broke off: {type(e).__name__}")
         return tmp, size, h.hexdigest(), None
@@ -356,6 +356,24 @@ class Fetcher:
                     w.writerow(r.as_csv())
                 f.flush()
                 os.fsync(f.fileno())
+
+
+def _timed_out(e: BaseException) -> bool:
+    """A timeout, by the exception's type along its causes (requests wraps urllib3's errors,
+    whose `reason` holds the socket's): never by the wording of its message."""
+    import socket
+
+    import requests
+    from urllib3.exceptions import ConnectTimeoutError, ReadTimeoutError
+
+    seen = 0
+    while e is not None and seen < 8:
+        if isinstance(e, (requests.exceptions.Timeout, ReadTimeoutError, ConnectTimeoutError, socket.timeout, TimeoutError)):
+            return True
+        inner = e.args[0] if e.args and isinstance(e.args[0], BaseException) else None
+        e = getattr(e, "reason", None) if isinstance(getattr(e, "reason", None), BaseException) else (inner or e.__cause__ or e.__context__)
+        seen += 1
+    return False
 
 
 class _State:

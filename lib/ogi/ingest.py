@@ -83,19 +83,6 @@ def pictures_of_pages(raw_dir: Path, files: list[Path]) -> dict[Path, str]:
     return out
 
 
-def audit_reuse(reports, sentences: dict[str, list[str]]):
-    """text.reuse findings: the share of a body's prose sentences also in its report of the year before."""
-    from .audit import text_reuse
-
-    return text_reuse(reports, sentences)
-
-
-def audit_titles(reports):
-    from .audit import title_years
-
-    return title_years(reports)
-
-
 def write_audit(out_dir: Path, claim_rows: list, finding_rows: list, checks, reviews: Path) -> None:
     """claims.parquet, and findings.parquet: the reports' own findings, the failing cross-year
     checks, and each with the reviewer's decision from `reviews` (data/reviews.csv beside the raw
@@ -481,7 +468,9 @@ def ingest(
     reports, cells, checks = finalize(reports, cells, checks, problems_of)
     write_store(out_dir, reports, cells, checks)
     write_fetches(out_dir, fetch_logs(raw_dir))
-    finding_rows = finding_rows + [f.row() for f in audit_reuse(reports, sentences)] + [f.row() for f in audit_titles(reports)]
+    from .audit import text_reuse, title_years
+
+    finding_rows = finding_rows + [f.row() for f in (*text_reuse(reports, sentences), *title_years(reports))]
     write_audit(out_dir, claim_rows, finding_rows, checks, raw_dir.parent / REVIEWS_NAME)
     return IngestResult(out_dir, reports, cells, checks, len(todo), n_cached, time.perf_counter() - t0, duplicates)
 

@@ -165,12 +165,14 @@ def write_fetches(out_dir: Path, fetches: pd.DataFrame) -> None:
 
 
 def load_table(name: str, processed_dir: str | Path | None = None) -> pd.DataFrame:
-    """claims or findings of a store (empty when the store predates them)."""
+    """fetches, claims or findings of a store (empty when the store predates them)."""
     path = Path(processed_dir or paths.PROCESSED) / f"{name}.parquet"
     return pd.read_parquet(path) if path.exists() else pd.DataFrame()
 
 
 def load_fetches(processed_dir: str | Path | None = None) -> pd.DataFrame:
-    """The fetches table (empty when nothing was fetched or the store predates it)."""
-    path = Path(processed_dir or paths.PROCESSED) / FETCHES_FILE
-    return pd.read_parquet(path) if path.exists() else pd.DataFrame(columns=["log", "url", "final_url", "parent", "outcome", "http_status", "path", "sha256", "fetched_at", "detail"])
+    """The fetches table (empty, with its columns, when nothing was fetched or the store predates it)."""
+    from .fetch import LOG_COLUMNS
+
+    found = load_table("fetches", processed_dir)
+    return found if len(found.columns) else pd.DataFrame(columns=["log", *LOG_COLUMNS])
