@@ -87,7 +87,13 @@ def test_no_text_finding_where_prose_and_table_agree(store_dir):
     findings = pd.read_parquet(store_dir / "findings.parquet")
     reports = pd.read_parquet(store_dir / "reports.parquet").set_index("report_id")
     text = findings[findings["rule"].str.startswith("text.") & (findings["rule"] != "text.reuse")]  # reuse is shown, not a contradiction
-    assert sorted(zip(text["report_id"].map(reports["source_path"]), text["rule"])) == [(JINGJI, "text.new_received")]
+    assert sorted(zip(text["report_id"].map(reports["source_path"]), text["rule"], text["severity"])) == [
+        ("2008_putian_page.txt", "text.partially_granted", "error"),  # prose 5, its 附表 12 (the issue's example)
+        ("2012_pingtan_github-pagetxt.txt", "text.proactive", "warning"),  # prose 1913, table 739 (PRE2019.md §6)
+        ("2013_pingtan_github-pagetxt.txt", "text.proactive", "warning"),  # prose 4970, table 72804
+        ("2013_pingtan_github-pagetxt.txt", "text.review_total", "error"),  # 收到1份…行政复议申请, table 0 (PRE2019.md §6)
+        (JINGJI, "text.new_received", "error"),
+    ]
     claims = pd.read_parquet(store_dir / "claims.parquet")
     assert len(claims) >= 80 and set(claims["key"]) <= set(C.KEYS)
 
@@ -139,16 +145,18 @@ def test_the_pages_show_findings_and_verdicts(store_dir):
     assert [j.notebook for j in batch.plan(store_dir)].count("06_audit.ipynb") == 1
 
 
-def test_the_trend_reaches_back_before_2019_from_the_prose(store_dir):
-    """平潭综合实验区: received 0, 0, 1, 0, 0, 0, 0 in 2012–2018 as its reports state them (PRE2019.md §2.5),
-    a separate series, with the 2014 merger named for the years before it."""
+def test_the_trend_reaches_back_before_2019(store_dir):
+    """平潭综合实验区: received 0, 0, 1, 0, 0, 0, 0 in 2012–2018 as its reports' 附表 print them (PRE2019.md §2.5),
+    a separate series, with the 2014 merger named for the years before it; items published from the
+    table too (739 and 72804 where the prose says 1913 and 4970 — a text.proactive finding each)."""
     import ogi
     from ogi import views
 
     early, note = views.TrendView(ogi.load(store_dir), "平潭综合实验区", 2019, 2025).before_2019()
     assert list(early["year"]) == [2012, 2013, 2014, 2015, 2016, 2017, 2018]
     assert list(early["收到申请 received"]) == [0, 0, 1, 0, 0, 0, 0]
-    assert list(early["主动公开 items published"].iloc[1:]) == [4970, 2543, 2949, 3460, 2122, 2069]
+    assert list(early["主动公开 items published"]) == [739, 72804, 2543, 2949, 3460, 2122, 2069]
+    assert set(early["source"]) == {"附表 table"}
     assert all("2014" in s for s in early["scope"].iloc[:2]) and not any(early["scope"].iloc[2:])
     assert "separate series" in note
 
@@ -185,3 +193,46 @@ def test_a_title_with_another_year_than_the_manifests(tmp_path):
     found = pd.read_parquet(tmp_path / "store" / "findings.parquet")
     title = found[(found["rule"] == "text.year") & (found["scope"] == "title")]
     assert len(title) == 1 and (title["printed"].iloc[0], title["claimed"].iloc[0]) == (2022, 2023)
+
+
+def _claimed(name) -> dict[str, list[float]]:
+    return _claims(report(name))
+
+
+def test_granted_and_partly_granted_as_the_prose_states_them():
+    """Outcomes are claims even inside a 其中 list; 予以公开及部分公开 is the two together."""
+    assert (_claimed("2022_gaoping-bangongshi_page.txt")[C.GRANTED], _claimed("2022_gaoping-bangongshi_page.txt")[C.PARTLY_GRANTED]) == ([2.0], [8.0])
+    putian = _claimed("2008_putian_page.txt")  # 已答复100件，其中，"同意公开"的为88件、"同意部分公开"的为5件
+    assert (putian[C.GRANTED], putian[C.PARTLY_GRANTED]) == ([88.0], [5.0])
+    assert _claimed("2013_pingtanxian_github-pagetxt.txt")[C.PROCESSED] == [3.0]  # 其它公开答复数1条 is a part, not 1 answered
+    assert _claimed("2023_pingtan_page.html")[C.RELEASED] == [42.0]  # = 22 granted + 20 partly in its table: no finding
+    assert _findings(report("2023_pingtan_page.html")) == []
+
+
+def test_appeal_outcomes_as_the_prose_states_them():
+    huaian = _claimed("2024_huaian-city_pdf.pdf")  # 行政复议351件，其中结果维持72件，结果纠正64件…；行政诉讼46件，其中结果维持25件…
+    review, lawsuit = C.APPEAL_OUTCOMES, C.APPEAL_OUTCOMES
+    assert [huaian[review[("review", o)]] for o in ("upheld", "corrected", "pending")] == [[72.0], [64.0], [37.0]]
+    assert [huaian[lawsuit[("litigation", o)]] for o in ("upheld", "corrected", "pending")] == [[25.0], [5.0], [7.0]]
+    assert _findings(report("2024_huaian-city_pdf.pdf")) == []  # each agrees with its table (13 + 12 upheld in the two lawsuit rows)
+    shanghai = _claimed("2019_shanghai-bangongting_github-jsstring.html")  # 行政复议7件，诉讼9件，均获维持 (the table: 5 upheld + 2 pending)
+    assert shanghai[review[("review", "corrected")]] == [0.0] and review[("review", "upheld")] not in shanghai
+    assert _findings(report("2019_shanghai-bangongting_github-jsstring.html")) == []  # its 总计 column is blank beside numbers: no zero
+    office = _claimed("2025_shanghai-office_md.md")  # 全年未发生因依申请公开被行政复议纠错或行政诉讼败诉情形
+    assert office[review[("review", "corrected")]] == [0.0] and office[lawsuit[("litigation", "corrected")]] == [0.0]
+    assert all(k not in _claimed("2023_hongze-district_pdf.pdf") for k in C.APPEAL_OUTCOMES.values())  # its appeals header states nothing
+
+
+def test_a_changed_outcome_in_the_prose_is_a_finding():
+    text = (RAW / "2023_pingtan_page.html").read_bytes().decode("utf-8")
+    assert "予以公开及部分公开42件" in text
+    (f,) = _findings(read_bytes(text.replace("予以公开及部分公开42件", "予以公开及部分公开52件", 1).encode("utf-8"), name="2023_pingtan_page.html"))
+    assert (f["rule"], f["claimed"], f["printed"]) == ("text.released", 52.0, 42.0)
+    assert f["cell_locator"].count(";") == 1  # both cells named: granted and partly granted
+
+
+def test_the_pre2019_contradiction_between_prose_and_its_appendix_table():
+    """莆田市 2008: prose says 5 partly granted, its 附表 12 (the issue's example)."""
+    (f,) = [f for f in _findings(report("2008_putian_page.txt")) if f["rule"] == "text.partially_granted"]
+    assert (f["claimed"], f["printed"], f["severity"]) == (5.0, 12.0, "error")
+    assert f["cell_locator"].startswith("indicator row 同意部分公开答复数")

@@ -2,7 +2,11 @@
 
 Rules (`rule` ids, README: findings): every failing identity and cross-year check (`check.<id>`);
 a prose claim against its table cell (`text.new_received`, `text.processed`,
-`text.carried_forward`, `text.review_total`, `text.litigation_total`); "all requests handled"
+`text.carried_forward`, `text.review_total`, `text.litigation_total`, `text.granted`,
+`text.partially_granted`, `text.released` (the two together), `text.review_outcome`,
+`text.litigation_outcome` (维持 / 纠正 / 尚未审结, scope names which); for a pre-2019 report the
+same claims against its indicator table's year column, and `text.proactive` (items published,
+a warning: prose and table count them differently, PRE2019.md §6)); "all requests handled"
 wording while requests are carried forward (`text.all_handled`); a statistics period in another
 year (`text.year`); a section 一–六 missing (`section.missing`); a 2019-format table in a report
 of 2021 or later (`format.old`); blank cells where the format expects a number (`cells.blank`);
@@ -23,6 +27,7 @@ import re
 from dataclasses import dataclass
 
 from . import claims as C
+from . import indicators as I
 
 FINDING_COLUMNS = ["finding_id", "report_id", "rule", "severity", "scope", "message_zh", "message_en", "claimed", "printed", "claim_locator", "cell_locator"]
 SEVERITIES = ("error", "warning", "info")  # contradiction / doubtful / worth a look
@@ -36,7 +41,20 @@ TEXT_RULES = {  # claim key → (rule, the table cells it is compared with, Chin
     C.CARRIED_FORWARD: ("text.carried_forward", (("requests", "carried_forward", "total"),), "结转下年度继续办理", "requests carried forward"),
     C.REVIEWS: ("text.review_total", (("appeals", "review", "total"),), "行政复议总计", "administrative reviews"),
     C.LAWSUITS: ("text.litigation_total", (("appeals", "litigation_direct", "total"), ("appeals", "litigation_after_review", "total")), "行政诉讼总计", "lawsuits"),
+    C.GRANTED: ("text.granted", (("requests", "granted", "total"),), "予以公开", "requests granted"),
+    C.PARTLY_GRANTED: ("text.partially_granted", (("requests", "partially_granted", "total"),), "部分公开", "requests partly granted"),
+    C.RELEASED: ("text.released", (("requests", "granted", "total"), ("requests", "partially_granted", "total")), "予以公开及部分公开", "requests granted or partly granted"),
 }
+TEXT_RULES[C.PROACTIVE] = ("text.proactive", (), "主动公开信息数", "items published")  # a pre-2019 indicator table's row only
+# a pre-2019 report: the claim against its indicator table's year column (PRE2019.md §4.2)
+INDICATOR_CELLS = {claim: ((I.TABLE, row, I.YEAR),) for row, claim in I.CLAIM_OF.items()}
+WARNING_RULES = {"text.proactive"}  # counting rules for items published differ between prose and table (PRE2019.md §6)
+_OUTCOME_NAMES = {"upheld": ("结果维持", "upheld"), "corrected": ("结果纠正", "corrected"), "pending": ("尚未审结", "pending")}
+for (_kind, _outcome), _key in C.APPEAL_OUTCOMES.items():
+    _rows = ("review",) if _kind == "review" else ("litigation_direct", "litigation_after_review")
+    TEXT_RULES[_key] = (f"text.{_kind}_outcome", tuple(("appeals", r, _outcome) for r in _rows),
+                        ("行政复议" if _kind == "review" else "行政诉讼") + _OUTCOME_NAMES[_outcome][0],
+                        ("reviews " if _kind == "review" else "lawsuits ") + _OUTCOME_NAMES[_outcome][1])  # fmt: skip
 _ALL_HANDLED = re.compile(r"(?:所有|全部|均已|全部已)[^，。；]{0,10}?(?:办理完成|办结|办理完毕|答复完毕|处理完毕)|均已(?:按要求|按时|按期|依法)?(?:办理完成|办结|答复)")
 _SIX_NOTHING = re.compile(r"六、\s*其他需要报告的事项\s*[:：]?\s*无\s*[。.]?(?![\u4e00-\u9fff])")
 _PERIOD_END = re.compile(r"[^。；]{0,16}?至\s*((?:19|20)\d\d)\s*年")
@@ -75,6 +93,7 @@ def report_findings(report_id: str, meta: dict, simple_text: str, cells: list, c
     """The per-report rules (cross-year checks are added by the corpus step: `check_findings`)."""
     out: list[Finding] = []
     by_key = {(c.table, c.row, c.column): c for c in cells}
+    rows_with_numbers = {(c.table, c.row) for c in cells if c.flag == "value" and c.value}
     for ch in checks:
         if ch["status"] == "fail":
             out.append(_check_finding(report_id, ch["check"], ch["scope"], ch["expected"], ch["observed"]))
@@ -82,16 +101,22 @@ def report_findings(report_id: str, meta: dict, simple_text: str, cells: list, c
         if claim.key not in TEXT_RULES or claim.scope != "self" or claim.approximate or claim.confidence < MIN_CONFIDENCE:
             continue
         rule, keys, zh, en = TEXT_RULES[claim.key]
+        if not any(k in by_key for k in keys):
+            keys = INDICATOR_CELLS.get(claim.key, keys)
         got = [by_key.get(k) for k in keys]
+        if not got or any(g is not None and g.method == "placed" for g in got):
+            continue  # nothing to compare, or the prose chose the cell's reading: it agrees by construction
         if any(g is None or g.flag not in ("value", "blank") for g in got):
             continue  # the table's number is not read: nothing to compare
+        if any(g.flag == "blank" and (g.table, g.row) in rows_with_numbers for g in got):
+            continue  # a blank total beside numbers in its row (上海 2019 leaves the 总计 column empty) is no zero
         printed = sum(g.value or 0.0 for g in got)
         if claim.key == C.RECEIVED and printed != claim.value:
             over = by_key.get(("requests", "carried_over", "total"))
             if over is not None and over.flag in ("value", "blank") and printed + (over.value or 0.0) == claim.value:
                 continue  # "received 75" = 74 new + 1 carried over: the sentence counts both, as many do
         if printed != claim.value:
-            out.append(Finding(report_id, rule, "error", f"{claim.key}@{claim.locator.split(' chars')[0]}",
+            out.append(Finding(report_id, rule, "warning" if rule in WARNING_RULES else "error", f"{claim.key}@{claim.locator.split(' chars')[0]}",
                                f"正文称{zh}{_n(claim.value)}{claim.unit}，表格为{_n(printed)}",
                                f"the text says {_n(claim.value)} {en}, the table {_n(printed)}",
                                claim.value, printed, claim.locator, "; ".join(g.locator for g in got)))  # fmt: skip

@@ -35,6 +35,7 @@ def coverage(reports: pd.DataFrame, cells: pd.DataFrame) -> pd.DataFrame:
     """Per report: tables_read (0–3), cells_read, cells_expected (null when the format has no
     standard tables), shown_status (status, or NO_TABLE for a read file with no table) and
     reading ("198 of 200 cells")."""
+    cells = cells[cells["table"].isin(templates.STANDARD_TABLES)]  # a pre-2019 附表 (indicators) is no standard table
     per = pd.DataFrame({"report_id": cells["report_id"], "table": cells["table"], "read": cells["flag"].isin(READ_FLAGS)})
     grouped = per.groupby("report_id", observed=True)
     tables = grouped["table"].nunique().rename(index=str)  # per report: few, so the ids become text here

@@ -45,7 +45,7 @@ REPORT_COLUMNS = [
 ]  # fmt: skip
 CELL_COLUMNS = ["report_id", "table", "row", "column", "value", "flag", "raw", "locator", "note", "method", "confidence"]
 CHECK_COLUMNS = ["report_id", *checks.CHECK_COLUMNS]
-TABLES = ("active", "requests", "appeals")
+TABLES = templates.STANDARD_TABLES
 
 
 KEY_COLUMNS = ("report_id", "table", "row", "column", "flag", "method")
@@ -427,13 +427,13 @@ def build_report(tokens, plain: str, meta: dict, encoding: str | None = None, re
     # problems, and the status and message that follow
     if not found:
         if meta["format"] == "pre2019":
-            why = [Problem(Kind.PRE2019_NO_TABLES, "pre-2019 format: no standard tables")]
-        elif not _IS_REPORT.search(simple):
+            return _pre2019(meta, simple, encoding, from_year + _scan_problems(scan))
+        if not _IS_REPORT.search(simple):
             why = [Problem(Kind.NOT_A_REPORT, "no annual-report wording and no standard tables found")]
         else:
             why = [Problem(Kind.NO_TABLES, "no standard table found (excerpt, prose only or unrecognised layout)")]
         report = with_problems(Report(meta, cell_rows, check_rows, encoding), why + from_year + _scan_problems(scan))
-        return _audited(report, simple, cells, chk)  # a pre-2019 report's figures are in its prose only
+        return _audited(report, simple, cells, chk)
     problems: list[Problem] = [*from_year, *_scan_problems(scan)]
     missing_tables = tuple(t for t in TABLES if not result.found.get(t))
     if missing_tables:
@@ -460,13 +460,39 @@ def build_report(tokens, plain: str, meta: dict, encoding: str | None = None, re
     return _audited(report, simple, cells, chk)
 
 
-def _audited(report: Report, simple: str, cells: list, chk: list[dict]) -> Report:
+def _pre2019(meta: dict, simple: str, encoding: str | None, problems: list[Problem]) -> Report:
+    """A pre-2019 report: no standard tables; its indicator table, where it prints one, read into
+    `indicators` cells (indicators.py) and its figures in the prose (claims)."""
+    from . import claims, indicators
+    from .identity import kind_of
+
+    claimed: dict[str, list[float]] = {}
+    found = claims.extract(simple, kind_of(meta.get("agency") or ""))
+    for c in found:
+        if c.scope == "self" and not c.approximate:
+            claimed.setdefault(c.key, []).append(c.value)
+    cells, chk = indicators.read(simple, claimed)
+    unreadable = sum(c.flag == "unreadable" for c in cells)
+    rid = meta["report_id"]
+    cell_rows = [(rid, c.table, c.row, c.column, c.value, c.flag, c.raw, c.locator, c.note, c.method, c.confidence) for c in cells]
+    check_rows = [(rid, c["check"], c["scope"], c["expected"], c["observed"], c["status"]) for c in chk]
+    read = f"; indicator table read ({sum(c.flag != 'unreadable' for c in cells)} of {len(cells)} cells)" if cells else ""
+    why = [Problem(Kind.PRE2019_NO_TABLES, f"pre-2019 format: no standard tables{read}")]
+    if unreadable:
+        why.append(Problem(Kind.UNREADABLE_CELLS, counts=((indicators.TABLE, unreadable),)))
+    if any(c["status"] == "fail" for c in chk):
+        why.append(Problem(Kind.FAILING_CHECKS, counts=(("checks", sum(c["status"] == "fail" for c in chk)),)))
+    return _audited(with_problems(Report(meta, cell_rows, check_rows, encoding), why + problems), simple, cells, chk, found)
+
+
+def _audited(report: Report, simple: str, cells: list, chk: list[dict], found=None) -> Report:
     """The report's prose claims and its own findings (audit.py), beside its tables."""
     from . import audit, claims
     from .identity import kind_of
 
     rid = report.meta["report_id"]
-    found = claims.extract(simple, kind_of(report.meta.get("agency") or ""))
+    if found is None:
+        found = claims.extract(simple, kind_of(report.meta.get("agency") or ""))
     report.claim_rows = [(rid, c.key, c.value, c.unit, c.scope, c.approximate, c.confidence, c.sentence, c.locator) for c in found]
     report.finding_rows = [f.row() for f in audit.report_findings(rid, report.meta, simple, cells, chk, found)]
     report.sentence_hashes = claims.sentence_hashes(simple)

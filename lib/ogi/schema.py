@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import templates
+from . import indicators, templates
 from .identity import IDENTITY_COLUMNS, KINDS, LEVELS
 from .problems import Kind
 
@@ -14,12 +14,12 @@ STATUSES = ("ok", "partial", "failed", "not_a_report")
 FORMATS = ("v2021", "v2019", "pre2019", "unknown")
 SCRIPTS = ("simplified", "traditional")
 INPUT_KINDS = ("text", "html", "pdf", "docx", "doc", "xlsx", "xls", "csv", "image")
-TABLES = ("active", "requests", "appeals")
+TABLES = (*templates.STANDARD_TABLES, indicators.TABLE)  # indicators: a pre-2019 report's table (indicators.py)
 FLAGS = ("value", "blank", "not_applicable", "unreadable")
 METHODS = ("printed", "recovered", "placed", "settled")
 SETTLED_RULES = ("same_report", "active_stock")
 CHECK_STATUSES = ("pass", "fail", "not_assessable")
-CHECK_IDS = ("requests.balance", "requests.outcomes", "requests.row_total", "appeals.total", "requests.carry", "active.stock")
+CHECK_IDS = ("requests.balance", "requests.outcomes", "requests.row_total", "appeals.total", "requests.carry", "active.stock", *indicators.CHECK_IDS)
 
 # report_id: one pandas dtype in reports, cells and checks as ogi.load returns them — categorical,
 # its categories the reports' ids (store.with_report_ids); values are 16 hex digits of the file's SHA-256.
@@ -64,12 +64,12 @@ def violations(tables: dict[str, pd.DataFrame]) -> list[str]:
                 if bad:
                     out.append(f"{name}.{col}: codes outside the vocabulary: {sorted(bad)}")
     cells = tables["cells"]
-    rows = {r.key for r in templates.ACTIVE_ROWS} | set(templates.REQUEST_ROW_KEYS) | set(templates.APPEAL_ROWS)
+    rows = {r.key for r in templates.ACTIVE_ROWS} | set(templates.REQUEST_ROW_KEYS) | set(templates.APPEAL_ROWS) | set(indicators.ROWS)
     bad_rows = _values(cells["row"]) - rows
     if bad_rows:
         out.append(f"cells.row: keys outside the templates: {sorted(bad_rows)}")
     columns = {c for layout in templates.ACTIVE_COLUMNS.values() for cols in layout.values() for c in cols}
-    bad_cols = _values(cells["column"]) - columns - set(templates.REQUEST_COLUMNS) - set(templates.APPEAL_COLUMNS)
+    bad_cols = _values(cells["column"]) - columns - set(templates.REQUEST_COLUMNS) - set(templates.APPEAL_COLUMNS) - {indicators.YEAR, indicators.CUMULATIVE}
     if bad_cols:
         out.append(f"cells.column: keys outside the templates: {sorted(bad_cols)}")
     ids = set(tables["reports"]["report_id"].astype(str))

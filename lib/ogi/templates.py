@@ -12,6 +12,8 @@ from functools import cached_property, lru_cache
 
 from .normalize import label_key
 
+STANDARD_TABLES = ("active", "requests", "appeals")  # 二, 三, 四 of the 2019/2021 formats
+
 
 @dataclass(frozen=True)
 class Row:

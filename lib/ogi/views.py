@@ -267,30 +267,42 @@ class TrendView:
             self.message = f"{agency}: {len(self.years)} years with standard tables, {self.years[0]}–{self.years[-1]}."
 
     def before_2019(self) -> tuple[pd.DataFrame, str]:
-        """The years before the standard tables, from the figures the reports state in prose
-        (claims): a separate series — the pre-2019 concepts differ (../shared/PRE2019.md §2) — with
-        the scope changes known for the agency marked. (frame, note); an empty frame when none."""
+        """The years before the standard tables: each figure from the report's indicator table
+        (附表, year column) where it printed one, else from its prose (claims) — a separate series,
+        the pre-2019 concepts differ (../shared/PRE2019.md §2) — with the scope changes known for
+        the agency marked and where each year's figures come from. (frame, note); empty when none."""
         from . import claims as C
+        from . import indicators as I
 
         reports = self.corpus.reports
         mine = reports[(reports["agency_key"] == agency_key(self.agency)) & (reports["format"] == "pre2019") & reports["primary"].fillna(False).astype(bool)]
         columns = {C.RECEIVED: "收到申请 received", C.PROCESSED: "答复 answered", C.REVIEWS: "行政复议 reviews", C.LAWSUITS: "行政诉讼 lawsuits", C.PROACTIVE: "主动公开 items published"}
-        empty = pd.DataFrame(columns=["year", *columns.values(), "scope", "file"])
-        claims = self.corpus.claims
-        if mine.empty or claims.empty:
+        empty = pd.DataFrame(columns=["year", *columns.values(), "source", "scope", "file"])
+        if mine.empty:
             return empty, ""
-        cl = claims[claims["report_id"].astype(str).isin(set(mine["report_id"].astype(str))) & (claims["scope"] == "self") & ~claims["approximate"].astype(bool)]
+        ids = set(mine["report_id"].astype(str))
+        claims, cells = self.corpus.claims, self.corpus.cells
+        cl = claims[claims["report_id"].astype(str).isin(ids) & (claims["scope"] == "self") & ~claims["approximate"].astype(bool)] if not claims.empty else claims
         cl = cl.sort_values("confidence", ascending=False, kind="stable").drop_duplicates(["report_id", "key"])  # each report's surest figure per concept
-        wide = cl.pivot(index="report_id", columns="key", values="value").reindex(columns=list(columns)).rename(columns=columns)
+        text = cl.pivot(index="report_id", columns="key", values="value").reindex(columns=list(columns)) if not cl.empty else pd.DataFrame(columns=list(columns))
+        ind = cells[(cells["table"] == I.TABLE) & (cells["column"] == I.YEAR) & (cells["flag"] == "value") & cells["report_id"].astype(str).isin(ids)]
+        ind = ind.assign(key=ind["row"].map(I.CLAIM_OF)).dropna(subset=["key"])
+        table = ind.pivot(index="report_id", columns="key", values="value").reindex(columns=list(columns)) if not ind.empty else pd.DataFrame(columns=list(columns))
+        text.index, table.index = text.index.astype(str), table.index.astype(str)
+        both = table.combine_first(text).reindex(columns=list(columns))
+        from_table = table.reindex(both.index).notna().sum(axis=1)
+        from_text = both.notna().sum(axis=1) - from_table
+        source = pd.Series(["附表 + 正文 table and text" if a and b else "附表 table" if a else "正文 text" if b else "" for a, b in zip(from_table, from_text)], index=both.index)
         meta = mine.assign(report_id=mine["report_id"].astype(str)).set_index("report_id")[["year", "source_path"]]
-        out = meta.join(wide.set_index(wide.index.astype(str)), how="left").rename(columns={"source_path": "file"})
+        out = meta.join(both.rename(columns=columns), how="left").rename(columns={"source_path": "file"})
+        out["source"] = source.reindex(out.index).fillna("")
         change = SCOPE_CHANGES.get(agency_key(self.agency))
         out["scope"] = [change[1] if change and int(y) < change[0] else "" for y in out["year"]]
-        note = ("Before 2019 there are no standard tables: these figures are the ones the reports state in their text "
-                "(requests received and answered grade B, items published grade C in PRE2019.md §2) — a separate series, not joined to the tables'.")
+        note = ("Before 2019 there are no standard tables: these figures come from each report's own indicator table (附表) where it prints one, "
+                "else from its text (requests received and answered grade B, items published grade C in PRE2019.md §2) — a separate series, not joined to the tables'.")
         if change:
             note += f" Scope: {change[1]}"
-        return out.sort_values("year")[["year", *columns.values(), "scope", "file"]].reset_index(drop=True), note
+        return out.sort_values("year")[["year", *columns.values(), "source", "scope", "file"]].reset_index(drop=True), note
 
     def format_switches(self) -> dict[int, str]:
         """Years where the table format changes (e.g. v2019 → v2021), for markers on the charts."""
