@@ -129,7 +129,7 @@ def test_parse_json_carries_claims_and_findings():
 
 
 def test_the_pages_show_findings_and_verdicts(store_dir):
-    """02 shows a report's findings and its one-line verdict; 06 ranks the bodies by open findings."""
+    """02 shows a report's findings and its one-line verdict; 06 audits each report (with its evidence) and ranks the bodies."""
     import ogi
     from ogi import batch, views
 
@@ -142,7 +142,15 @@ def test_the_pages_show_findings_and_verdicts(store_dir):
     assert views.ReportView(corpus, "临汾市人民政府", 2023).verdict().startswith("no findings")
     ranking = views.AuditView(corpus).ranking()
     assert ranking.iloc[0]["errors"] >= 2 and "平潭综合实验区经济发展局" in set(ranking["agency"])
-    assert [j.notebook for j in batch.plan(store_dir)].count("06_audit.ipynb") == 1
+    audits = [j for j in batch.plan(store_dir) if j.notebook == "06_audit.ipynb"]
+    readable = corpus.reports[corpus.reports["status"].isin(["ok", "partial"]) & corpus.reports["primary"]]
+    assert len(audits) == 1 + len(readable) and [j.slug for j in audits if j.agency is None] == ["audit"]  # the corpus, and every report
+    assert "audit_莆田市_2008" in {j.slug for j in audits}  # a pre-2019 report has its audit page too
+    putian = views.AuditView(corpus).report("莆田市", 2008)
+    assert putian.verdict() == "1 contradiction between text and table"
+    (row,) = putian.findings().to_dict("records")
+    assert (row["text says"], row["table says"]) == (5, 12) and row["where_table"].startswith("indicator row 同意部分公开答复数")
+    assert {"requests.granted.total", "requests.partially_granted.total"} <= set(putian.claims()["concept"])
 
 
 def test_the_trend_reaches_back_before_2019(store_dir):

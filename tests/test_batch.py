@@ -26,6 +26,7 @@ def test_run_builds_the_site_quietly_and_then_only_what_changed(tmp_path, capfd)
         "index.html", "overview.html", "audit.html", "compare_2023.html", "trends_平潭综合实验区.html",
         "outcomes_临汾市人民政府_2023.html", "outcomes_平潭综合实验区_2023.html", "outcomes_平潭综合实验区_2024.html",
         "region_山西省.html", "region_福建省.html",  # a page per province
+        "audit_临汾市人民政府_2023.html", "audit_平潭综合实验区_2023.html", "audit_平潭综合实验区_2024.html",  # a report's audit
     ])
     index = (site / "index.html").read_text(encoding="utf-8")
     assert 'href="outcomes_临汾市人民政府_2023.html"' in index
@@ -41,9 +42,12 @@ def test_run_builds_the_site_quietly_and_then_only_what_changed(tmp_path, capfd)
     runs = json.loads((site / "run.json").read_text(encoding="utf-8"))
     executed = sorted(j["slug"] for j in runs if j["executed"])
     # (and 福建省's page, which lists the new file; 福州市 has two bodies now: a city page of its own)
-    assert executed == ["audit", "compare_2023", "outcomes_平潭综合实验区经济发展局_2023", "overview", "region_福州市", "region_福建省"], executed
+    assert executed == ["audit", "audit_平潭综合实验区经济发展局_2023", "compare_2023", "outcomes_平潭综合实验区经济发展局_2023", "overview", "region_福州市", "region_福建省"], executed
     audit = (site / "audit.html").read_text(encoding="utf-8")
     assert "正文称本年新收申请0条，表格为3" in audit  # the new report's contradiction is on the audit page
+    own = (site / "audit_平潭综合实验区经济发展局_2023.html").read_text(encoding="utf-8")
+    assert "1 contradiction between text and table, 2 failing checks" in own and "text sentence" in own  # its evidence: where the text says it
+    assert 'href="audit_平潭综合实验区经济发展局_2023.html"' in (site / "index.html").read_text(encoding="utf-8")
     assert (site / "trends_平潭综合实验区.html").exists()
     _assert_publishable(site)
     # 3 requests received, none processed: the header and the rates table give the same reason

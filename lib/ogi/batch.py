@@ -62,6 +62,12 @@ def plan(processed_dir: Path) -> list[Job]:
     std = standard_reports(corpus)
     jobs = [Job("01_corpus_overview.ipynb", {"processed_dir": str(processed_dir)}, "overview", "Corpus overview · 语料概览")]
     jobs.append(Job("06_audit.ipynb", {"processed_dir": str(processed_dir)}, "audit", "Audit: findings of every report · 审核发现"))
+    readable = corpus.reports[corpus.reports["status"].isin(["ok", "partial"]) & corpus.reports["primary"].fillna(False).astype(bool)
+                              & corpus.reports["year"].notna() & corpus.reports["agency"].notna()]  # fmt: skip
+    for r in readable.sort_values(["agency", "year"]).itertuples(index=False):  # every report, with tables or not (pre-2019 too)
+        jobs.append(Job("06_audit.ipynb", {"agency": r.agency, "year": int(r.year), "processed_dir": str(processed_dir)},
+                        _slug("audit", r.agency, int(r.year)), f"{r.agency} {int(r.year)} · 审核", r.agency, int(r.year),
+                        extra={"report_id": r.report_id, "report_status": str(r.status), "source_path": r.source_path}, inputs=(str(r.report_id),)))
     outcome_reports = std[std["status"].isin(["ok", "partial"])]
     for r in outcome_reports.sort_values(["agency", "year"]).itertuples(index=False):
         jobs.append(Job("02_outcomes.ipynb", {"agency": r.agency, "year": int(r.year), "processed_dir": str(processed_dir)},
@@ -279,7 +285,7 @@ def write_index(out_dir: Path, jobs: list[Job], processed_dir: Path) -> Path:
     sections = (("01", "Corpus"), ("06", "Audit · 审核发现"), ("04", "Comparisons by year · 机关比较"), ("05", "Regions · 地区"))
     for prefix, heading in sections:
         parts.append(f"<h2>{heading}</h2><ul>")
-        parts += [f"<li>{link(j)}</li>" for j in jobs if j.notebook.startswith(prefix)]
+        parts += [f"<li>{link(j)}</li>" for j in jobs if j.notebook.startswith(prefix) and not (prefix == "06" and j.agency)]  # a report's audit: under its agency
         parts.append("</ul>")
     parts.append("<h2>Agencies · 机关</h2>")
     by_agency: dict[str, list[Job]] = {}

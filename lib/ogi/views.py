@@ -644,6 +644,10 @@ class AuditView:
         g = f.groupby(["rule", "severity"], observed=True)
         return pd.DataFrame({"findings": g.size(), "open": g["decision"].apply(lambda s: int(s.isna().sum()))}).reset_index().sort_values("findings", ascending=False)
 
+    def report(self, agency: str, year: int) -> ReportAudit:
+        """One body's report of one year, with or without standard tables (a pre-2019 report too)."""
+        return ReportAudit(self.corpus, agency, year)
+
     def contradictions(self) -> pd.DataFrame:
         """Every text-versus-table finding, with both numbers and where each is printed."""
         f = self.findings[self.findings["rule"].astype(str).str.startswith("text.")]
@@ -651,3 +655,42 @@ class AuditView:
             return pd.DataFrame(columns=["agency", "year", "rule", "发现", "text says", "table says", "file"])
         return pd.DataFrame({"agency": f["agency"].astype(str), "year": f["year"], "rule": f["rule"].astype(str), "发现": f["message_zh"].astype(str),
                              "text says": f["claimed"], "table says": f["printed"], "file": f["source_path"].astype(str)}).reset_index(drop=True)  # fmt: skip
+
+
+class ReportAudit:
+    """The audit of one report (its primary file): verdict, findings with their evidence (both
+    numbers, the sentence and both places) and every figure its prose states."""
+
+    def __init__(self, corpus: Corpus, agency: str, year: int):
+        reports = corpus.reports.astype({"report_id": str})
+        mine = reports[(reports["agency_key"] == agency_key(agency)) & (reports["year"] == int(year)) & reports["primary"].fillna(False).astype(bool)]
+        self.corpus, self.agency, self.year = corpus, str(agency), int(year)
+        self.found = len(mine) >= 1
+        self.report_id = str(mine.iloc[0]["report_id"]) if self.found else None
+        if self.found:
+            m = mine.iloc[0]
+            self.message = f"{m['agency']} · {self.year} · format {m['format']} · status {m['status']} · file {m['source_path']}"
+        else:
+            known = sorted(reports.loc[reports["agency_key"] == agency_key(agency), "year"].dropna().astype(int).unique())
+            self.message = f"No report of {agency!r} for {year} in this corpus." + (f" Years available: {known}." if known else "")
+
+    def verdict(self) -> str:
+        return verdict(report_findings(self.corpus, self.report_id)) if self.found else ""
+
+    def findings(self) -> pd.DataFrame:
+        """Each finding with its evidence: the sentence the text says it in and where each number is printed."""
+        f = report_findings(self.corpus, self.report_id) if self.found else None
+        table = findings_table(f)
+        if f is None or f.empty:
+            return table.assign(where_text=pd.Series(dtype=object), where_table=pd.Series(dtype=object))
+        order = {"error": 0, "warning": 1, "info": 2}
+        f = f.assign(_o=f["severity"].map(order)).sort_values(["_o", "rule", "scope"]).reset_index(drop=True)
+        return table.assign(where_text=f["claim_locator"].fillna("").astype(str), where_table=f["cell_locator"].fillna("").astype(str))
+
+    def claims(self) -> pd.DataFrame:
+        """The figures its prose states, each with the sentence (shortened) and whether it is compared."""
+        c = self.corpus.claims
+        c = c[c["report_id"].astype(str) == str(self.report_id)] if len(c) and self.found else c.iloc[0:0] if len(c) else pd.DataFrame(columns=["key", "value", "unit", "scope", "approximate", "sentence"])
+        return pd.DataFrame({"concept": c["key"].astype(str), "value": c["value"].astype("Int64") if len(c) else [], "unit": c["unit"].astype(str),
+                             "scope": c["scope"].astype(str), "approximate": c["approximate"].map({True: "yes", False: ""}) if len(c) else [],
+                             "sentence": c["sentence"].astype(str).str.slice(0, 80)}).reset_index(drop=True)  # fmt: skip
