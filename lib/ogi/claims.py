@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 # keys: table cells where there is one, named prose-only concepts otherwise (README: claims)
 RECEIVED = "requests.new_received.total"
@@ -99,15 +100,22 @@ _BREAK = re.compile(r"[ \t]*\n[ \t]*")
 _HEADING = re.compile(r"(?=[一二三四五六]、)|(?=[（(][一二三四五六七八九十][)）])")
 
 
-def _sentences(text: str):
+_IN_WORDS = re.compile(r"未|没有|无|零|均")  # the words every claim without a figure starts from (zeros, 均获维持)
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _digits(text: str) -> int:
+    return sum(map(str.isdigit, text))
+
+
+@lru_cache(maxsize=4)
+def _sentences(text: str) -> tuple[tuple[int, int, str], ...]:
     """(start, end, sentence) of the text: lines joined first (a PDF's text breaks lines inside
     words: 答\n复), then cut at 。！？； and before every heading (一、 … （一）), so a heading that
     follows a table without punctuation starts a sentence of its own. Offsets are in the joined text."""
     joined = _BREAK.sub("", text)
     cuts = sorted({0, len(joined), *(m.start() for m in _HEADING.finditer(joined))})
-    for a, b in zip(cuts, cuts[1:]):
-        for m in _SENTENCE.finditer(joined, a, b):
-            yield m.start(), m.end(), m.group()
+    return tuple((m.start(), m.end(), m.group()) for a, b in zip(cuts, cuts[1:]) for m in _SENTENCE.finditer(joined, a, b))
 
 
 def extract(text: str, agency_kind: str | None = None) -> list[Claim]:
@@ -124,7 +132,7 @@ def extract(text: str, agency_kind: str | None = None) -> list[Claim]:
         if head:
             title = sentence[head.end() : head.end() + 24]  # the section is known by its title, not its number (2012: 三、主动公开…)
             section_on_requests, section_on_appeals = "申请" in title and "复议" not in title, "复议" in title or "诉讼" in title
-        if sum(ch.isdigit() for ch in sentence) > 0.6 * len(sentence):  # a table's digits, not prose
+        if _digits(sentence) > 0.6 * len(sentence):  # a table's digits, not prose
             continue
         loc = f"text sentence {n} chars {start}–{end}"
         scope = "jurisdiction" if _JURISDICTION.search(sentence) and not own_jurisdiction else "self"
@@ -135,6 +143,8 @@ def extract(text: str, agency_kind: str | None = None) -> list[Claim]:
         about_disclosure = "信息公开" in sentence or section_on_appeals or about_requests
         if _HEADED.match(sentence):
             paragraph_on_requests = about_requests  # (二)依申请公开方面…: the paragraph's later sentences too
+        if not _NUMBER.search(sentence) and not _IN_WORDS.search(sentence):
+            continue  # no figure and no zero in words: nothing to claim (most sentences of a report)
 
         def add(key, value, unit, approximate=False, confidence=0.9, sentence=sentence, loc=loc, scope=scope):
             out.append(Claim(key, float(value), unit, sentence, loc, scope, approximate, confidence * (0.5 if scope != "self" else 1) * (0.7 if approximate else 1)))
@@ -266,6 +276,6 @@ def sentence_hashes(text: str) -> list[str]:
     out = []
     for _, _, sentence in _sentences(text):
         body = "".join(sentence.split())
-        if sum("\u4e00" <= ch <= "\u9fff" for ch in body) >= MIN_PROSE and sum(ch.isdigit() for ch in body) <= 0.3 * len(body):
+        if len(_CJK.findall(body)) >= MIN_PROSE and _digits(body) <= 0.3 * len(body):
             out.append(hashlib.blake2b(_YEAR.sub("YYYY", body).encode(), digest_size=8).hexdigest())
     return out
