@@ -242,9 +242,10 @@ class Propagator:
         self._summaries[(e, key)] = (domain, out)
         return out
 
-    def __call__(self, domains: dict[str, list[tuple]], changed: Sequence[str] | None = None) -> dict[str, list[tuple]] | None:
+    def __call__(self, domains: dict[str, list[tuple]], changed: Sequence[str] | None = None, cascade: bool = True) -> dict[str, list[tuple]] | None:
         """The domains with every unsupported candidate removed; None when one runs empty.
-        `changed`: the unknowns whose domains shrank since the domains were last consistent."""
+        `changed`: the unknowns whose domains shrank since the domains were last consistent.
+        `cascade=False`: only the equations of `changed`, once (a search's cheap look-ahead)."""
         domains = dict(domains)
         queue = list(range(len(self.equations))) if changed is None else list(dict.fromkeys(e for k in changed for e in self.by_key.get(k, ())))
         queued = set(queue)
@@ -254,6 +255,8 @@ class Propagator:
             changed = self._revise(e, domains)
             if changed is None:
                 return None
+            if not cascade:
+                continue
             for k in changed:
                 for e2 in self.by_key.get(k, ()):
                     if e2 not in queued:
@@ -329,33 +332,38 @@ class _Budget(Exception):
     pass
 
 
-def witness(domains: dict[str, list[tuple]], consistent, propagate: Propagator, max_nodes: int) -> tuple[dict | None, bool]:
-    """One joint assignment the identities accept, by depth-first search that propagates after
-    each choice: (assignment or None, True when the search finished within max_nodes)."""
-    nodes = [max_nodes]
-
-    def first(d: dict[str, list[tuple]] | None, chosen: list[str] | None) -> dict | None:
-        nodes[0] -= 1
-        if nodes[0] < 0:
-            raise _Budget
-        d = propagate(d, chosen)
-        if d is None:
-            return None
-        open_keys = [k for k in d if len(d[k]) > 1]
-        if not open_keys:
-            a = {k: v[0] for k, v in d.items()}
-            return a if consistent(a) else None
-        k = min(open_keys, key=lambda k: len(d[k]))
-        for c in d[k]:
-            found = first({**d, k: [c]}, [k])
-            if found is not None:
-                return found
+def _descend(d: dict[str, list[tuple]] | None, chosen: list[str], consistent, propagate: Propagator, cascade: bool, nodes: list[int]) -> dict | None:
+    """Depth-first: propagate the last choice, then try each candidate of the smallest open domain."""
+    nodes[0] -= 1
+    if nodes[0] < 0:
+        raise _Budget
+    d = propagate(d, chosen, cascade=cascade)
+    if d is None:
         return None
+    open_keys = [k for k in d if len(d[k]) > 1]
+    if not open_keys:
+        a = {k: v[0] for k, v in d.items()}
+        return a if consistent(a) else None
+    k = min(open_keys, key=lambda k: len(d[k]))
+    for c in d[k]:
+        found = _descend({**d, k: [c]}, [k], consistent, propagate, cascade, nodes)
+        if found is not None:
+            return found
+    return None
 
-    try:
-        return first(domains, []), True
-    except _Budget:
-        return None, False
+
+def witness(domains: dict[str, list[tuple]], consistent, propagate: Propagator, max_nodes: int) -> tuple[dict | None, bool]:
+    """One joint assignment the identities accept, by depth-first search: (assignment or None,
+    True when the search finished within max_nodes). First with a cheap look-ahead (each choice
+    revises only its own equations), which usually descends straight to a solution; when that
+    runs out of nodes, again with full propagation after each choice. Either search is complete:
+    None within its budget means no assignment exists."""
+    for cascade, budget in ((False, max(1, max_nodes // 3)), (True, max_nodes)):
+        try:
+            return _descend(domains, [], consistent, propagate, cascade, [budget]), True
+        except _Budget:
+            continue
+    return None, False
 
 
 
