@@ -64,3 +64,15 @@ def test_prose_rows_are_not_table_rows():
     """2012 县 prose: 其中当面申请数18条 (a sentence) before its table's 当面申请数条180."""
     assert _values("2012_pingtanxian_github-pagetxt.txt")["requests_received"] == 21
     assert I.read("2012年全县共收到申请21条，其中当面申请数18条，电子邮件申请数3条，对申请的答复数21条。") == ([], [])
+
+
+def test_a_monthly_form_takes_the_year_from_its_second_column():
+    """Shanghai-type forms (PRE2019.md §1.3: 指标名称 | 计量单位 | 代码 | 本期实际 | 本年累计): the year's
+    figure is 本年累计, the first column only the period's. The labels are 定西's, verbatim; no such
+    report is in the corpus, so the rows are typed from the form."""
+    cells, checks = I.read("指标名称 计量单位 代码 本期实际 本年累计 申请总数 条 10 3 41 其中：1.当面申请数 条 11 1 20 "
+                           "2.网上申请数 条 14 2 21 对申请的答复总数 条 17 3 40 其中：1.同意公开答复数 条 18 2 30 2.同意部分公开答复数 条 19 1 10")
+    got = {(c.row, c.column): c.value for c in cells}
+    assert (got[("requests_received", I.YEAR)], got[("requests_received", I.PERIOD)]) == (41, 3)
+    assert (got[("requests_answered", I.YEAR)], got[("ans_granted", I.YEAR)]) == (40, 30)
+    assert {(c["check"], c["scope"]): c["status"] for c in checks}[("indicators.channels", I.YEAR)] == "pass"

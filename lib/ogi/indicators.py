@@ -4,7 +4,9 @@ Before 2019 no table was prescribed nationally; local templates (../shared/PRE20
 `指标名称 | 计量单位 | YYYY年度 | 历年累计` (or one column, 年末统计). A row is a known label, its unit,
 then one number per column. Text dumps often lose the cell boundaries (`主动公开信息数条4251516` =
 条 | 425 | 1516), and the next row's ordinal sticks to the digits (`…条41815092.政府公报` = 418 |
-1509, then "2."). A run is cut into (year, cumulative) with no leading zeros and cumulative ≥ year;
+1509, then "2."). Shanghai-type forms print `本期实际 | 本年累计`: there the year's figure is the second
+column (the first is `period`). A run is cut into its two columns with no leading zeros and the
+second ≥ the first;
 the table's identities (channels add up to the requests received, answer types to the answers,
 a channel never exceeds its parent) keep the cuts that fit, and a cell is taken only when every
 surviving cut agrees. Otherwise the report's own prose figure for that row may choose (method
@@ -20,7 +22,8 @@ from dataclasses import dataclass
 from .align import Cell
 
 TABLE = "indicators"
-YEAR, CUMULATIVE = "year", "cumulative"
+YEAR, CUMULATIVE, PERIOD = "year", "cumulative", "period"
+COLUMNS = (YEAR, CUMULATIVE, PERIOD)
 
 # key → labels as printed (PRE2019.md §4.2), matched after the numbering (其中：1. / 2、)
 ROWS: dict[str, tuple[str, ...]] = {
@@ -65,7 +68,17 @@ _LABEL = re.compile(
 _KEY_OF = dict(_ALIASES)
 _RUN = re.compile(r"[\d\s|｜]+")
 _ORDINAL_NEXT = re.compile(r"(\d)\s*[.、．]\s*$")
-_TWO_COLUMNS = re.compile(r"历年累计|本年累计|累计数")
+_SINCE_START = re.compile(r"历年累计")  # YYYY年度 | 历年累计 (Fujian)
+_MONTHLY = re.compile(r"本期实际[\s|｜]*(?:代码)?[\s|｜]*本年累计|本期[\s|｜]*本年累计")  # 本期实际 | 本年累计 (Shanghai-type forms): the year is the second
+
+
+def _columns(head: str) -> tuple[str, ...]:
+    """The value columns the table's header announces, in print order."""
+    if _SINCE_START.search(head):
+        return (YEAR, CUMULATIVE)
+    if _MONTHLY.search(head):
+        return (PERIOD, YEAR)
+    return (YEAR,)
 
 
 @dataclass(frozen=True)
@@ -103,7 +116,7 @@ def rows(text: str) -> list[Row]:
 
 
 def _cuts(run: str) -> list[tuple[int, int]]:
-    """(year, cumulative) readings of a collapsed run: no leading zeros, cumulative ≥ year."""
+    """(first, second) readings of a collapsed run: no leading zeros, the running total (second) ≥ the first."""
     out = []
     for i in range(1, len(run)):
         a, b = run[:i], run[i:]
@@ -159,15 +172,19 @@ def read(text: str, claimed: dict[str, list[float]] | None = None) -> tuple[list
     found = rows(text)
     if len(found) < 3:
         return [], []  # a label or two in prose is no table
-    two = bool(_TWO_COLUMNS.search(text[max(0, found[0].start - 200) : found[0].start + 50]))
+    columns = _columns(text[max(0, found[0].start - 200) : found[0].start + 50])
+    two = len(columns) == 2
+    if "代码" in text[max(0, found[0].start - 200) : found[0].start]:  # 指标名称 | 计量单位 | 代码 | …: each row's code is no value
+        found = [Row(r.key, r.label, r.tokens[1:], r.start, r.end) if len(r.tokens) == len(columns) + 1 else r for r in found]
+    at = columns.index(YEAR)  # the year's figure: first of YYYY年度 | 历年累计, second of 本期实际 | 本年累计
     cands = {r.key: _candidates(r, two) for r in found}
     placed: dict[str, str] = {}
     for r in found:  # the prose's figure chooses first: the identities then carry the choice to the rows it bounds
         prose = set((claimed or {}).get(CLAIM_OF.get(r.key, ""), ()))
-        chosen = [o for o in cands[r.key] if o[0] in prose]
+        chosen = [o for o in cands[r.key] if o[at] in prose]
         if len(cands[r.key]) > 1 and len(chosen) == 1:
             cands[r.key] = chosen
-            placed[r.key] = f"the run {' '.join(r.tokens)} cut as {chosen[0][0]} | {chosen[0][1]}: the prose states {chosen[0][0]}"
+            placed[r.key] = f"the run {' '.join(r.tokens)} cut as {chosen[0][0]} | {chosen[0][1]}: the prose states {chosen[0][at]}"
     for parent, parts, relation in _groups(set(cands)):
         keys = (parent, *parts)
         options = [cands[k] for k in keys]
@@ -183,7 +200,7 @@ def read(text: str, claimed: dict[str, list[float]] | None = None) -> tuple[list
         raw = " ".join(r.tokens)
         loc = f"indicator row {r.label} (text chars {r.start}–{r.end})"
         note, method = placed.get(r.key), "placed" if r.key in placed else "printed" if len(r.tokens) == (2 if two else 1) else "recovered"
-        for col, name in enumerate((YEAR, CUMULATIVE) if two else (YEAR,)):
+        for col, name in enumerate(columns):
             values = {o[col] for o in options}
             if len(values) == 1 and options:
                 v = values.pop()
@@ -191,7 +208,7 @@ def read(text: str, claimed: dict[str, list[float]] | None = None) -> tuple[list
             else:
                 why = "no reading fits the table's identities" if not options else "candidates " + ", ".join(sorted({str(o[col]) for o in options}))
                 cells.append(Cell(TABLE, r.key, name, None, "unreadable", raw, loc, f"collapsed run {raw}: {why}", method))
-    return cells, _checks(cells, two)
+    return cells, _checks(cells, columns)
 
 
 
@@ -203,7 +220,7 @@ def _product(options) -> int:
     return n
 
 
-def _checks(cells: list[Cell], two: bool) -> list[dict]:
+def _checks(cells: list[Cell], columns: tuple[str, ...]) -> list[dict]:
     by = {(c.row, c.column): c for c in cells}
     keys = {c.row for c in cells}
     out = []
@@ -211,7 +228,7 @@ def _checks(cells: list[Cell], two: bool) -> list[dict]:
         if relation != "=":
             continue  # a channel at most its parent is no identity to report
         check = "indicators.channels" if parent == "requests_received" else "indicators.answers"
-        for col in (YEAR, CUMULATIVE) if two else (YEAR,):
+        for col in columns:
             got = [by.get((k, col)) for k in (parent, *parts)]
             if any(g is None or g.flag != "value" for g in got):
                 out.append(dict(check=check, scope=col, expected=None, observed=None, status="not_assessable"))

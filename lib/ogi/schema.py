@@ -69,7 +69,7 @@ def violations(tables: dict[str, pd.DataFrame]) -> list[str]:
     if bad_rows:
         out.append(f"cells.row: keys outside the templates: {sorted(bad_rows)}")
     columns = {c for layout in templates.ACTIVE_COLUMNS.values() for cols in layout.values() for c in cols}
-    bad_cols = _values(cells["column"]) - columns - set(templates.REQUEST_COLUMNS) - set(templates.APPEAL_COLUMNS) - {indicators.YEAR, indicators.CUMULATIVE}
+    bad_cols = _values(cells["column"]) - columns - set(templates.REQUEST_COLUMNS) - set(templates.APPEAL_COLUMNS) - set(indicators.COLUMNS)
     if bad_cols:
         out.append(f"cells.column: keys outside the templates: {sorted(bad_cols)}")
     ids = set(tables["reports"]["report_id"].astype(str))
