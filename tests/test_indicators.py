@@ -76,3 +76,22 @@ def test_a_monthly_form_takes_the_year_from_its_second_column():
     assert (got[("requests_received", I.YEAR)], got[("requests_received", I.PERIOD)]) == (41, 3)
     assert (got[("requests_answered", I.YEAR)], got[("ans_granted", I.YEAR)]) == (40, 30)
     assert {(c["check"], c["scope"]): c["status"] for c in checks}[("indicators.channels", I.YEAR)] == "pass"
+
+
+def test_running_totals_across_years_find_the_known_breaks(store_dir):
+    """indicators.cumulative: 历年累计 = last year's + this year's. PRE2019.md §4.4 read by hand:
+    平潭县 2011→2013 holds in every row; the zone breaks 2012→2013 (4359 + 72804 ≠ 76424), re-bases
+    in 2017 (10037) and loses its one request of 2015 in 2016; 2014 (the 区县 merger) is not judged."""
+    import pandas as pd
+
+    checks = pd.read_parquet(store_dir / "checks.parquet")
+    files = pd.read_parquet(store_dir / "reports.parquet").set_index("report_id")["source_path"]
+    cum = checks[checks["check"] == "indicators.cumulative"].assign(file=lambda d: d["report_id"].map(files))
+    xian = cum[cum["file"].str.startswith(("2012_pingtanxian", "2013_pingtanxian"))]
+    assert len(xian) == 34 and set(xian["status"]) == {"pass"}
+    fails = sorted(zip(cum.loc[cum["status"] == "fail", "file"].str[:4], cum.loc[cum["status"] == "fail", "scope"]))
+    assert fails == [("2013", "active_total"), ("2013", "active_via_website"),
+                     ("2016", "ans_granted"), ("2016", "requests_answered"), ("2016", "requests_received"), ("2016", "via_letter_fax"),
+                     ("2017", "active_total"), ("2017", "active_via_website")]  # fmt: skip
+    assert set(cum.loc[cum["file"].str.startswith("2014_"), "status"]) == {"not_assessable"}
+    assert cum.loc[cum["file"].str.startswith("2015_pingtan") & (cum["scope"] == "active_total"), "expected"].item() == 81916  # 78967 + 2949: the prose's cut holds

@@ -24,7 +24,7 @@ def finalize(reports: pd.DataFrame, cells: pd.DataFrame, checks: pd.DataFrame, p
     cells, settled = crossyear.settle_active_across_years(reports, cells)
     reports = _restatus(reports, cells, settled, problems_of)
     reports = with_identity(reports, cells)
-    checks = pd.concat([checks, crossyear.cross_year_checks(reports, cells)], ignore_index=True)
+    checks = pd.concat([checks, crossyear.cross_year_checks(reports, cells), crossyear.indicator_checks(reports, cells)], ignore_index=True)
     checks = checks.astype({"expected": "Float64", "observed": "Float64"})
     return reports, cells, checks
 

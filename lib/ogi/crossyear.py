@@ -1,4 +1,6 @@
-"""Checks across years of one agency (SCHEMA.md): requests.carry and active.stock.
+"""Checks across years of one agency (SCHEMA.md): requests.carry and active.stock; and for the
+indicator tables of pre-2019 reports, indicators.cumulative (历年累计 this year = last year's + this
+year's figure; not judged across a scope change such as 平潭's 2014 merger).
 
 Reports are matched by normalised agency name and statistics year. A failure is flagged, never
 "fixed": reorganisations legitimately move carry-overs between agencies.
@@ -11,7 +13,8 @@ import pandas as pd
 
 from . import templates
 from .checks import CHECK_COLUMNS
-from .identity import agency_key  # noqa: F401 — re-exported: the key that joins years
+from .indicators import CUMULATIVE, TABLE, YEAR
+from .identity import SCOPE_CHANGES, agency_key  # agency_key also re-exported: the key that joins years
 
 USABLE = ("ok", "partial")
 STANDARD = ("v2019", "v2021")
@@ -79,6 +82,38 @@ def cross_year_checks(reports: pd.DataFrame, cells: pd.DataFrame) -> pd.DataFram
             out.extend(_stock(vals, prev_id, cur_id, circular, (year - 1, year)))
     # two printings of the earlier year that agree give one check, not two identical rows
     return pd.DataFrame(out, columns=cols).drop_duplicates(ignore_index=True)
+
+
+def indicator_checks(reports: pd.DataFrame, cells: pd.DataFrame) -> pd.DataFrame:
+    """indicators.cumulative, one row per (later report, row): the 历年累计 of consecutive pre-2019
+    reports of one body (primary files) against last year's plus this year's figure."""
+    cols = ["report_id", *CHECK_COLUMNS]
+    rep = reports[reports["status"].isin(USABLE) & reports["year"].notna() & (reports["format"] == "pre2019") & reports["primary"].fillna(False).astype(bool)]
+    ind = cells[(cells["table"] == TABLE) & cells["report_id"].astype(str).isin(set(rep["report_id"].astype(str)))]
+    if rep.empty or ind.empty:
+        return pd.DataFrame(columns=cols)
+    vals = {(str(r.report_id), r.row, r.column): (r.value, r.flag) for r in ind.itertuples(index=False)}
+    by_year = {(agency_key(a), int(y)): str(rid) for rid, a, y in zip(rep["report_id"], rep["agency"], rep["year"]) if isinstance(a, str)}
+    rows_of: dict[str, list[str]] = {}
+    for rid, row, col in vals:
+        if col == CUMULATIVE:
+            rows_of.setdefault(rid, []).append(row)
+    out = []
+    for (key, year), cur in sorted(by_year.items()):
+        prev = by_year.get((key, year - 1))
+        if prev is None:
+            continue
+        change = SCOPE_CHANGES.get(key)
+        across = change is not None and year == change[0]  # the running total restarts or merges with the scope
+        for row in rows_of.get(cur, ()):
+            got = [vals.get((prev, row, CUMULATIVE)), vals.get((cur, row, YEAR)), vals.get((cur, row, CUMULATIVE))]
+            if got[0] is None:
+                continue
+            expected = _num(got[0][0]) + _num(got[1][0]) if got[1] else None
+            observed = _num(got[2][0])
+            status = "not_assessable" if across or expected is None else _status(expected, observed, got)
+            out.append(dict(report_id=cur, check="indicators.cumulative", scope=row, expected=expected, observed=observed, status=status))
+    return pd.DataFrame(out, columns=cols)
 
 
 def _carry(vals, prev_id, cur_id) -> list[dict]:

@@ -52,7 +52,7 @@ ROWS: dict[str, tuple[str, ...]] = {
 CHANNELS = ("via_in_person", "via_fax", "via_email", "via_online", "via_letter_fax", "via_letter", "via_other")
 ANSWERS = ("ans_granted", "ans_partial", "ans_denied_any", "ans_withheld", "ans_other_types")
 CHILDREN = ("active_via_website", "active_via_gazette")
-CHECK_IDS = ("indicators.channels", "indicators.answers")
+CHECK_IDS = ("indicators.channels", "indicators.answers", "indicators.cumulative")  # the last across years (crossyear.py)
 # the claims key (claims.py) a row's year column is compared with, and chosen by among cuts
 CLAIM_OF = {"active_total": "proactive_items", "requests_received": "requests.new_received.total", "requests_answered": "requests.total_processed.total",
              "ans_granted": "requests.granted.total", "ans_partial": "requests.partially_granted.total",

@@ -12,7 +12,7 @@ import pandas as pd
 from . import metrics, present, templates
 from .agencies import agency_table, closest
 from .coverage import NO_TABLE, STATUS_COLORS, coverage
-from .identity import agency_key
+from .identity import SCOPE_CHANGES, agency_key
 from .store import Corpus
 
 MIN_PEERS = 10  # percentiles only among at least this many comparable reports
@@ -237,10 +237,6 @@ class ReportView:
 # ------------------------------------------------------------------------------------ 03 trends
 
 
-# agencies whose scope changed: agency_key → (first year of the present scope, what changed)
-SCOPE_CHANGES = {
-    agency_key("平潭综合实验区"): (2014, "before the 2014 区县 merger 平潭县人民政府 reported its own requests separately (PRE2019.md §2.5)"),
-}
 
 
 class TrendView:
