@@ -179,6 +179,7 @@ class Outcome:
     values: dict[str, list[int | None]]
     alternatives: dict[str, list[tuple[int, ...]]]
     reason: dict[str, str]
+    inconsistent: bool = False  # no joint reading satisfies the identities: the source breaks one of them
 
 
 @dataclass(frozen=True)
@@ -391,6 +392,7 @@ def solve(
         elif not u.candidates:
             reason[u.key] = "no placement of the printed values satisfies the row's identity" if u.preset else "no split of the digits satisfies the row's identity"
     solutions: list[dict[str, tuple[int, ...]]] = []
+    inconsistent = False
     domains: dict[str, list[tuple]] | None = {u.key: u.candidates for u in solvable}
     if consistent is not None and solvable and prune is not None:
         domains = prune(domains)
@@ -419,6 +421,7 @@ def solve(
             per_row = {u.key: u.candidates for u in solvable}
         elif not solutions:
             # the source itself breaks an identity: keep only what each row settles alone
+            inconsistent = True
             for u in solvable:
                 reason.setdefault(u.key, "no split satisfies the column identities (the source is inconsistent)")
             per_row = {u.key: u.candidates for u in solvable}
@@ -444,7 +447,7 @@ def solve(
         values[u.key] = agreed
         if len(cands) > 1:
             reason.setdefault(u.key, f"{len(cands)} splits satisfy the identities")
-    return Outcome(values, alternatives, reason)
+    return Outcome(values, alternatives, reason, inconsistent)
 
 
 MAX_NODES = 3000
@@ -505,7 +508,7 @@ def solve_with_fallback(unknowns: list[Unknown], identities: list, consistent, p
         fresh = [Unknown(u.key, u.pieces, u.n, u.blocks, list(u.candidates) if u.preset else [], preset=u.preset) for u in unknowns]
         out = solve(fresh, lambda a, fam=fam: consistent(a, fam), prune(fam) if prune else None)
         last = out
-        if not any("source is inconsistent" in r for r in out.reason.values()):
+        if not out.inconsistent:
             if fam is not identities:
                 names = sorted({i.check for i in fam})
                 for u in fresh:

@@ -378,6 +378,14 @@ def _completeness(report: Report) -> tuple[int, int]:
     return (sum(f != "unreadable" for f in flags), -flags.count("unreadable"))
 
 
+def _cell_rows(rid: str, cells: list) -> list[tuple]:
+    return [(rid, c.table, c.row, c.column, c.value, c.flag, c.raw, c.locator, c.note, c.method, c.confidence) for c in cells]
+
+
+def _check_rows(rid: str, chk: list[dict]) -> list[tuple]:
+    return [(rid, c["check"], c["scope"], c["expected"], c["observed"], c["status"]) for c in chk]
+
+
 def build_report(tokens, plain: str, meta: dict, encoding: str | None = None, repeats_merged: bool = False, scan=None) -> Report:
     """Align a token stream, check it and fill the metadata: shared by every input kind.
     `scan` (extract.ocr.Scan): the pages read by OCR and each number's confidence."""
@@ -420,9 +428,9 @@ def build_report(tokens, plain: str, meta: dict, encoding: str | None = None, re
         from .ocrtrust import trusted
 
         cells = trusted(cells, scan.confidence, checks.identities(req_rows, bool(result.found.get("appeals"))))
-    cell_rows = [(rid, c.table, c.row, c.column, c.value, c.flag, c.raw, c.locator, c.note, c.method, c.confidence) for c in cells]
+    cell_rows = _cell_rows(rid, cells)
     chk = checks.report_checks(cells, req_rows, bool(result.found.get("appeals")))
-    check_rows = [(rid, c["check"], c["scope"], c["expected"], c["observed"], c["status"]) for c in chk]
+    check_rows = _check_rows(rid, chk)
 
     # problems, and the status and message that follow
     if not found:
@@ -474,14 +482,15 @@ def _pre2019(meta: dict, simple: str, encoding: str | None, problems: list[Probl
     cells, chk = indicators.read(simple, claimed)
     unreadable = sum(c.flag == "unreadable" for c in cells)
     rid = meta["report_id"]
-    cell_rows = [(rid, c.table, c.row, c.column, c.value, c.flag, c.raw, c.locator, c.note, c.method, c.confidence) for c in cells]
-    check_rows = [(rid, c["check"], c["scope"], c["expected"], c["observed"], c["status"]) for c in chk]
+    cell_rows = _cell_rows(rid, cells)
+    check_rows = _check_rows(rid, chk)
     read = f"; indicator table read ({sum(c.flag != 'unreadable' for c in cells)} of {len(cells)} cells)" if cells else ""
     why = [Problem(Kind.PRE2019_NO_TABLES, f"pre-2019 format: no standard tables{read}")]
     if unreadable:
         why.append(Problem(Kind.UNREADABLE_CELLS, counts=((indicators.TABLE, unreadable),)))
-    if any(c["status"] == "fail" for c in chk):
-        why.append(Problem(Kind.FAILING_CHECKS, counts=(("checks", sum(c["status"] == "fail" for c in chk)),)))
+    failing = sum(c["status"] == "fail" for c in chk)
+    if failing:
+        why.append(Problem(Kind.FAILING_CHECKS, counts=(("checks", failing),)))
     return _audited(with_problems(Report(meta, cell_rows, check_rows, encoding), why + problems), simple, cells, chk, found)
 
 

@@ -589,17 +589,20 @@ def verdict(findings: pd.DataFrame) -> str:
     return line + (f" ({decided} decided by a reviewer)" if decided else "")
 
 
-def findings_table(findings: pd.DataFrame) -> pd.DataFrame:
-    """Findings as a page shows them: severity, rule, the message in both languages, both numbers, the decision."""
+def findings_table(findings: pd.DataFrame, evidence: bool = False) -> pd.DataFrame:
+    """Findings as a page shows them: severity, rule, the message in both languages, both numbers,
+    the decision; with `evidence`, also where the text and the table print their numbers."""
+    columns = ["severity", "rule", "发现", "finding", "text says", "table says", "decision"] + (["where_text", "where_table"] if evidence else [])
     if findings is None or findings.empty:
-        return pd.DataFrame(columns=["severity", "rule", "发现", "finding", "text says", "table says", "decision"])
+        return pd.DataFrame(columns=columns)
     order = {"error": 0, "warning": 1, "info": 2}
     f = findings.assign(_o=findings["severity"].map(order)).sort_values(["_o", "rule", "scope"])
     decision = f["decision"].astype(object).where(f["decision"].notna(), "open") if "decision" in f.columns else "open"
     text_rule = f["rule"].astype(str).str.startswith("text.")  # a failing check's numbers are in its message
     return pd.DataFrame({"severity": f["severity"].astype(str), "rule": f["rule"].astype(str), "发现": f["message_zh"].astype(str),
                          "finding": f["message_en"].astype(str), "text says": f["claimed"].where(text_rule), "table says": f["printed"].where(text_rule),
-                         "decision": decision}).reset_index(drop=True)  # fmt: skip
+                         "decision": decision, "where_text": f["claim_locator"].fillna("").astype(str),
+                         "where_table": f["cell_locator"].fillna("").astype(str)})[columns].reset_index(drop=True)  # fmt: skip
 
 
 def report_findings(corpus: Corpus, report_id) -> pd.DataFrame:
@@ -674,19 +677,16 @@ class ReportAudit:
         return verdict(report_findings(self.corpus, self.report_id)) if self.found else ""
 
     def findings(self) -> pd.DataFrame:
-        """Each finding with its evidence: the sentence the text says it in and where each number is printed."""
-        f = report_findings(self.corpus, self.report_id) if self.found else None
-        table = findings_table(f)
-        if f is None or f.empty:
-            return table.assign(where_text=pd.Series(dtype=object), where_table=pd.Series(dtype=object))
-        order = {"error": 0, "warning": 1, "info": 2}
-        f = f.assign(_o=f["severity"].map(order)).sort_values(["_o", "rule", "scope"]).reset_index(drop=True)
-        return table.assign(where_text=f["claim_locator"].fillna("").astype(str), where_table=f["cell_locator"].fillna("").astype(str))
+        """Each finding with its evidence: where the text and the table print their numbers."""
+        return findings_table(report_findings(self.corpus, self.report_id) if self.found else None, evidence=True)
 
     def claims(self) -> pd.DataFrame:
-        """The figures its prose states, each with the sentence (shortened) and whether it is compared."""
+        """The figures its prose states, each with its sentence (shortened)."""
         c = self.corpus.claims
-        c = c[c["report_id"].astype(str) == str(self.report_id)] if len(c) and self.found else c.iloc[0:0] if len(c) else pd.DataFrame(columns=["key", "value", "unit", "scope", "approximate", "sentence"])
-        return pd.DataFrame({"concept": c["key"].astype(str), "value": c["value"].astype("Int64") if len(c) else [], "unit": c["unit"].astype(str),
-                             "scope": c["scope"].astype(str), "approximate": c["approximate"].map({True: "yes", False: ""}) if len(c) else [],
+        if self.found and len(c):
+            c = c[c["report_id"].astype(str) == str(self.report_id)]
+        else:
+            c = pd.DataFrame(columns=["key", "value", "unit", "scope", "approximate", "sentence"])
+        return pd.DataFrame({"concept": c["key"].astype(str), "value": c["value"].astype("Int64"), "unit": c["unit"].astype(str),
+                             "scope": c["scope"].astype(str), "approximate": c["approximate"].map({True: "yes", False: ""}),
                              "sentence": c["sentence"].astype(str).str.slice(0, 80)}).reset_index(drop=True)  # fmt: skip
