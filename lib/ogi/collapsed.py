@@ -228,48 +228,60 @@ class Propagator:
             self._contrib[memo] = int(s) if s is not None and float(s).is_integer() else None
         return self._contrib[memo]
 
-    def _summary(self, e: int, key: str, domain: list[tuple]) -> tuple[list[int], int, set[int]] | None:
-        """The domain's contributions to equation e, their minimum and offsets above it; cached
-        while the very same domain list is passed (domains are replaced, never changed in place)."""
+    def _summary(self, e: int, key: str, domain: list[tuple]) -> tuple | None:
+        """The domain's contributions to equation e, their minimum, the offsets above it, the
+        largest offset and the offsets mirrored below it; cached while the very same domain list
+        is passed (domains are replaced, never changed in place)."""
         cached = self._summaries.get((e, key))
         if cached is not None and cached[0] is domain:
             return cached[1]
         vals = [self.contribution(e, key, c) for c in domain]
-        if any(v is None for v in vals):
+        if None in vals:
             out = None
         else:
             low = min(vals)
-            out = (vals, low, {v - low for v in vals})
+            offs = {v - low for v in vals}
+            top = max(offs)
+            out = (vals, low, offs, top, {top - o for o in offs})
         self._summaries[(e, key)] = (domain, out)
         return out
 
-    def __call__(self, domains: dict[str, list[tuple]], changed: Sequence[str] | None = None, cascade: bool = True) -> dict[str, list[tuple]] | None:
+    def __call__(self, domains: dict[str, list[tuple]], changed: dict[str, list[tuple]] | None = None) -> dict[str, list[tuple]] | None:
         """The domains with every unsupported candidate removed; None when one runs empty.
-        `changed`: the unknowns whose domains shrank since the domains were last consistent.
-        `cascade=False`: only the equations of `changed`, once (a search's cheap look-ahead)."""
+        `changed`: the unknowns whose domains shrank since the domains were last consistent, each
+        with its domain before; only the equations where its contributions moved are revised."""
         domains = dict(domains)
-        queue = list(range(len(self.equations))) if changed is None else list(dict.fromkeys(e for k in changed for e in self.by_key.get(k, ())))
+        if changed is None:
+            queue = list(range(len(self.equations)))
+        else:
+            queue = list(dict.fromkeys(e for k, before in changed.items() for e in self.by_key.get(k, ()) if self._moved(e, k, before, domains[k])))
         queued = set(queue)
         while queue:
             e = queue.pop()
             queued.discard(e)
-            changed = self._revise(e, domains)
-            if changed is None:
+            shrunk = self._revise(e, domains)
+            if shrunk is None:
                 return None
-            if not cascade:
-                continue
-            for k in changed:
+            for k, before in shrunk:
                 for e2 in self.by_key.get(k, ()):
-                    if e2 not in queued:
+                    if e2 not in queued and self._moved(e2, k, before, domains[k]):
                         queued.add(e2)
                         queue.append(e2)
         return domains
 
-    def _revise(self, e: int, domains: dict[str, list[tuple]]) -> list[str] | None:
+    def _moved(self, e: int, key: str, before: list[tuple], after: list[tuple]) -> bool:
+        """Whether narrowing key's domain changed the set of its contributions to equation e: a
+        revision of e sees only that set, so when it stays the same, e has nothing new to remove."""
+        now = {self.contribution(e, key, c) for c in after}
+        return None in now or now != {self.contribution(e, key, c) for c in before}
+
+    def _revise(self, e: int, domains: dict[str, list[tuple]]) -> list[tuple[str, list[tuple]]] | None:
+        """Remove the candidates equation e cannot support; the keys that shrank, with their
+        domains before (None when a domain runs empty)."""
         keys = [k for k in self.terms[e] if k in domains]
         if len(keys) < len(self.terms[e]):
             return []  # a row of the equation is not among the unknowns being solved
-        contrib, lows, sets, open_keys = [], [], [], []
+        contrib, lows, sets, tops, mirrored, open_keys = [], [], [], [], [], []
         fixed = 0  # the rows already down to one candidate count as constants
         for k in keys:
             got = self._summary(e, k, domains[k])
@@ -282,19 +294,20 @@ class Propagator:
             contrib.append(got[0])
             lows.append(got[1])
             sets.append(got[2])
+            tops.append(got[3])
+            mirrored.append(got[4])
         if not open_keys:
             return [] if fixed == self.equations[e].const else None
         keys = open_keys
-        if sum(max(offs) for offs in sets) > MAX_SUM_WIDTH:  # bitsets this wide cost more than they save
+        if sum(tops) > MAX_SUM_WIDTH:  # bitsets this wide cost more than they save
             return []
         prefix = [1]
         for offs in sets[:-1]:
             prefix.append(_shifted_or(prefix[-1], offs))
         # the later rows' sums mirrored (max − sum), so one shift tests "prefix + suffix = t"
-        tops = [max(offs) for offs in sets]
         suffix, reach = [1], [0]
-        for offs, top in zip(reversed(sets[1:]), reversed(tops[1:])):
-            suffix.append(_shifted_or(suffix[-1], {top - o for o in offs}))
+        for mirror, top in zip(reversed(mirrored[1:]), reversed(tops[1:])):
+            suffix.append(_shifted_or(suffix[-1], mirror))
             reach.append(reach[-1] + top)
         suffix.reverse()
         reach.reverse()
@@ -317,8 +330,8 @@ class Propagator:
                 keep = [c for c, v in zip(domains[k], contrib[i]) if v - low not in bad]
                 if not keep:
                     return None
+                changed.append((k, domains[k]))
                 domains[k] = keep
-                changed.append(k)
         return changed
 
 
@@ -333,12 +346,13 @@ class _Budget(Exception):
     pass
 
 
-def _descend(d: dict[str, list[tuple]] | None, chosen: list[str], consistent, propagate: Propagator, cascade: bool, nodes: list[int]) -> dict | None:
-    """Depth-first: propagate the last choice, then try each candidate of the smallest open domain."""
+def _descend(d: dict[str, list[tuple]] | None, chosen: dict[str, list[tuple]], consistent, propagate: Propagator, nodes: list[int]) -> dict | None:
+    """Depth-first: propagate the last choice (`chosen`: its key and domain before), then try each
+    candidate of the smallest open domain."""
     nodes[0] -= 1
     if nodes[0] < 0:
         raise _Budget
-    d = propagate(d, chosen, cascade=cascade)
+    d = propagate(d, chosen)
     if d is None:
         return None
     open_keys = [k for k in d if len(d[k]) > 1]
@@ -347,25 +361,21 @@ def _descend(d: dict[str, list[tuple]] | None, chosen: list[str], consistent, pr
         return a if consistent(a) else None
     k = min(open_keys, key=lambda k: len(d[k]))
     for c in d[k]:
-        found = _descend({**d, k: [c]}, [k], consistent, propagate, cascade, nodes)
+        found = _descend({**d, k: [c]}, {k: d[k]}, consistent, propagate, nodes)
         if found is not None:
             return found
     return None
 
 
 def witness(domains: dict[str, list[tuple]], consistent, propagate: Propagator, max_nodes: int) -> tuple[dict | None, bool]:
-    """One joint assignment the identities accept, by depth-first search: (assignment or None,
-    True when the search finished within max_nodes). First with a cheap look-ahead (each choice
-    revises only its own equations), which usually descends straight to a solution; when that
-    runs out of nodes, again with full propagation after each choice. Either search is complete:
-    None within its budget means no assignment exists."""
-    for cascade, budget in ((False, max(1, max_nodes // 3)), (True, max_nodes)):
-        try:
-            return _descend(domains, [], consistent, propagate, cascade, [budget]), True
-        except _Budget:
-            continue
-    return None, False
-
+    """One joint assignment the identities accept, by depth-first search with full propagation
+    after each choice (cheap: a choice revises only the equations its contributions move):
+    (assignment or None, True when the search finished within max_nodes). The search is
+    complete: None within its budget means no assignment exists."""
+    try:
+        return _descend(domains, {}, consistent, propagate, [max_nodes]), True
+    except _Budget:
+        return None, False
 
 
 def solve(
