@@ -554,7 +554,12 @@ def align_requests(tokens, lo, hi, result: Alignment) -> None:
     placed_by_order: set[int] = set()
     if matches:
         before = {id(r) for r, _, _ in matches}
-        matches = torn_rows(runs, templates.REQUEST_ROWS, matches, list(expected), n)
+        # when no （六） row is labelled, the loose rows say which form the table has: one row
+        # where （六） stands, or three (a tie keeps the split rows)
+        forms = [expected] if single_other or split_other else [expected, templates.request_rows("v2021", single_other=True)]
+        readings = [torn_rows(runs, templates.REQUEST_ROWS, matches, list(form), n) for form in forms]
+        best = max(range(len(forms)), key=lambda i: (len(readings[i]), -i))
+        matches, expected = readings[best], forms[best]
         placed_by_order = {id(r) for r, _, _ in matches if id(r) not in before}
     _note_unmatched("requests", runs, matches, result)
     known: dict[tuple[str, str, str], float] = {}
@@ -569,7 +574,15 @@ def align_requests(tokens, lo, hi, result: Alignment) -> None:
             pending.append(item)
         result.cells.extend(cells)
         _learn(known, cells)
-    blank_rows = label_only_rows(runs, templates.REQUEST_ROWS, matches, set(expected))
+    unknown_form = not (single_other or split_other)
+    tail = []  # the text after the last row with values: labels of last rows printed with none
+    if matches:
+        tail_tokens = [t for t in tokens[matches[-1][0].start + len(matches[-1][0].tokens) : hi] if t.kind == "text" and t.text]
+        if tail_tokens:
+            tail = [(Run(label_key("".join(t.text for t in tail_tokens)), tail_tokens, hi), len(templates.REQUEST_ROWS), None)]
+    blank_rows = label_only_rows(runs, templates.REQUEST_ROWS, matches + tail, set(expected) | ({"other"} if unknown_form else set()))
+    if unknown_form and any(r in templates.V2021_OTHER_ROWS for r, _ in blank_rows):
+        blank_rows = [(r, run) for r, run in blank_rows if r != "other"]  # （六） heads its printed sub-rows
     for row, run in blank_rows:
         cells = _blank_row("requests", row, cols, run)
         result.cells.extend(cells)
@@ -671,9 +684,10 @@ def _solve_pending(table, cols, pending, identities, known, result, solve_jointl
             result.cells.extend(_recovered_cells(table, row, cols, run, item.pieces, out.values[row], alts, out.reason.get(row)))
 
 
-def align_appeals(tokens, lo, hi, result: Alignment) -> None:
+def align_appeals(tokens, lo, hi, result: Alignment, closed: bool = False) -> None:
     """The 15 cells of section 四: one flat row, blocks of five under their own headers (each
-    block's header printed above it), a collapsed digit run, or a short row of repeats or blanks."""
+    block's header printed above it), a collapsed digit run, or a short row of repeats or blanks.
+    `closed`: the next section's heading ends the region (the table is not cut off)."""
     runs = runs_in(tokens, lo, hi)
     rows, cols = templates.APPEAL_ROWS, templates.APPEAL_COLUMNS
     n = len(rows) * len(cols)
@@ -682,12 +696,20 @@ def align_appeals(tokens, lo, hi, result: Alignment) -> None:
     for run in runs:
         if any(w in run.label for w in templates.APPEAL_HEADER_WORDS):
             seen_header = True
-        if seen_header and run.has_values:
+        all_empty = len(run.tokens) >= n and all(t.kind == "blank" and t.cell >= 0 for t in run.tokens)  # a row of empty cells
+        if seen_header and (run.has_values or all_empty):
             few = len([t for t in run.tokens if t.kind != "blank"]) < 3 and not (result.collapses and collapsible(run, n) is not None)
-            if few and not result.repeats_merged and not candidates:
+            under_header = all(w in run.label for w in templates.APPEAL_COLUMN_LABELS.values())  # the values follow the column heads
+            if few and not result.repeats_merged and not candidates and not under_header:
                 continue  # a number or two in the prose above the table
             candidates.append(run)
     chosen: Run | None = None
+    if not candidates and closed and _empty_appeals_table(tokens, lo, hi):
+        loc = next((t.locator for t in tokens[lo:hi] if t.kind == "text"), "")
+        for r in rows:
+            result.cells.extend(Cell("appeals", r, c, None, "blank", "", loc, "table printed with its headings and no value before the next section: empty cells", "placed") for c in cols)
+        result.found["appeals"], result.missing["appeals"] = True, []
+        return
     if candidates:
         first = candidates[0]
         if len(first.tokens) >= n or (result.collapses and collapsible(first, n) is not None):
@@ -747,6 +769,17 @@ def align_appeals(tokens, lo, hi, result: Alignment) -> None:
         result.cells.extend(cells)
 
 
+def _empty_appeals_table(tokens, lo: int, hi: int) -> bool:
+    """The whole table head (row and column labels) printed, with no number and no explicit cell:
+    a dump that drops empty cells printed an all-empty table."""
+    region = tokens[lo:hi]
+    if any(t.kind != "text" or t.cell >= 0 for t in region):
+        return False
+    text = label_key("".join(t.text for t in region))
+    words = (*templates.APPEAL_COLUMN_LABELS.values(), *templates.APPEAL_ROW_LABELS.values())
+    return all(label_key(w) in text for w in words)
+
+
 _COLLAPSED = re.compile(r"^0\d|\d[-+]\d")
 
 
@@ -776,7 +809,7 @@ def align(tokens: list[Token], repeats_merged: bool = False) -> Alignment:
     else:
         result.found["active"] = False
     if "appeals" in regions:
-        align_appeals(tokens, *regions["appeals"], result)
+        align_appeals(tokens, *regions["appeals"], result, closed="after" in regions)
     elif result.requests_end is not None:
         # no heading (e.g. a page excerpt): the appeals table follows the requests table
         align_appeals(tokens, result.requests_end, regions.get("after", (len(tokens),))[0], result)
