@@ -1,7 +1,9 @@
 """`make bench`: speed (and accuracy) of the suite on this machine, in one run.
 
-1. ingest throughput on a synthetic corpus of the real layouts (pipe text, one cell per line,
-   collapsed, HTML), all cores, with accuracy against the numbers that were rendered;
+1. ingest throughput on a synthetic corpus of the real layouts (bench/synth.py: pipe text, one
+   cell per line, collapsed, HTML, merged repeats, dropped blanks, tab-separated, markdown, torn,
+   CSV), in both formats, all cores, with accuracy against the numbers that were rendered, by
+   layout and format;
 2. the reader against pandas.read_html on 100 real HTML/text reports;
 3. load time and peak memory for the values of 100,000 reports, and metrics time for them;
 4. text-layer PDF throughput (pages/s) on the real PDFs;

@@ -233,17 +233,19 @@ def _note_unmatched(table: str, runs: list[Run], matches, result: "Alignment") -
         result.problems.append(f"{table}: a row not in the official format was left out: …{run.label[-16:]} ({run.tokens[0].locator})")
 
 
-def fit(run: Run, n: int) -> tuple[list[Token] | None, str | None]:
-    """The run's tokens cut to n cells, or None and why. Trailing empty cells are layout padding.
+def fit(run: Run, n: int, blocks: tuple[int, ...] = ()) -> tuple[list[Token] | None, str | None]:
+    """The run's tokens cut to n cells, or None and why. Trailing empty cells are layout padding,
+    unless the row's block sums (`blocks`, see placement.holds) hold only with the leading ones
+    taken as padding (an empty cell at each end: which one belongs to the row?).
 
     Where the source has explicit cells (grids, pipe tables), tokens are grouped by their cell: a
     cell holding several values ("3 5") is one unreadable cell, and its row keeps its columns."""
-    toks = list(run.tokens)
-    while len(toks) > n and toks[-1].kind == "blank":
-        toks.pop()
-    while len(toks) > n and toks[0].kind == "blank":
-        toks.pop(0)
+    toks = _trimmed(run.tokens, n, trailing_first=True)
     if len(toks) == n:
+        if blocks and toks[0].kind == "blank" and not _blocks_hold(toks, blocks):
+            other = _trimmed(run.tokens, n, trailing_first=False)
+            if len(other) == n and _blocks_hold(other, blocks):
+                return other, None
         return toks, None
     if len(toks) > n and all(t.cell >= 0 for t in toks):
         groups: list[list[Token]] = []
@@ -257,6 +259,24 @@ def fit(run: Run, n: int) -> tuple[list[Token] | None, str | None]:
         if len(groups) == n:
             return [g[0] if len(g) == 1 else _several(g) for g in groups], None
     return None, f"{len([t for t in toks if t.kind != 'blank'])} values for {n} columns"
+
+
+def _trimmed(tokens: list[Token], n: int, trailing_first: bool) -> list[Token]:
+    """Empty cells cut from the ends while more than n tokens remain (one end first)."""
+    toks = list(tokens)
+    for end in ((-1, 0) if trailing_first else (0, -1)):
+        while len(toks) > n and toks[end].kind == "blank":
+            toks.pop(end)
+    return toks
+
+
+def _blocks_hold(toks: list[Token], blocks: tuple[int, ...]) -> bool:
+    """Each block's last cell is the sum of the others, empty cells as 0; a cell that is not a
+    number cannot be judged and passes."""
+    parsed = [parse_value(t.raw) if t.kind != "blank" else None for t in toks]
+    if any(p is not None and p.flag != "value" for p in parsed):
+        return True
+    return placement.holds(tuple(placement.BLANK if p is None else p.value for p in parsed), blocks)
 
 
 def _several(group: list[Token]) -> Token:
@@ -611,7 +631,7 @@ def _learn(known: dict, cells: list[Cell]) -> None:
 def _read_row(table, row, cols, run: Run, label_note, blocks, merged: bool, collapses: bool = True):
     """(cells read now, pending item or None): printed cells, a collapsed run, or a short row."""
     n = len(cols)
-    toks, why = fit(run, n)
+    toks, why = fit(run, n, blocks)
     if toks is not None:
         return _cells_from_tokens(table, row, cols, toks, label_note), None
     if not merged and collapses and (pieces := collapsible(run, n)) is not None:
@@ -734,7 +754,7 @@ def align_appeals(tokens, lo, hi, result: Alignment, closed: bool = False) -> No
     if chosen is None:
         return
     flat = [(r, c) for r in rows for c in cols]
-    toks, why = fit(chosen, n)
+    toks, why = fit(chosen, n, (len(cols),) * len(rows))
     if toks is not None:
         cells = _cells_from_tokens("appeals", "", tuple(f"{r}|{c}" for r, c in flat), toks)
         for cell in cells:
