@@ -654,30 +654,35 @@ def _solve_pending(table, cols, pending, identities, known, result, solve_jointl
     by_key = {u.key: u for u in unknowns}
     col_index = {c: i for i, c in enumerate(cols)}
 
-    def consistent(assignment: dict[str, tuple], identities=identities) -> bool:
-        def val(cell):
-            _, row, col = cell
-            if row in assignment:
-                return _num(assignment[row][col_index[col]])
-            return known.get(cell)
+    keys = set(by_key)
+    compiled: dict[int, tuple[list, list]] = {}  # id(identity list) → (the list, kept alive; its terms)
 
-        for ident in identities:
-            cells = ident.expected + ident.parts
-            if not any(c[1] in assignment for c in cells):
+    def terms_of(idents) -> list:
+        """Each identity as (cells as (unknown row or None, column index, known value), number of
+        expected cells, rows it touches): made once per family, not per assignment tested."""
+        got = compiled.get(id(idents))
+        if got is None:
+            terms = []
+            for ident in idents:
+                cells = ident.expected + ident.parts
+                terms.append((tuple((c[1] if c[1] in keys else None, col_index.get(c[2]), known.get(c)) for c in cells), len(ident.expected), frozenset(c[1] for c in cells)))
+            got = compiled[id(idents)] = (idents, terms)
+        return got[1]
+
+    def consistent(assignment: dict[str, tuple], identities=identities) -> bool:
+        for terms, k, rows in terms_of(identities):
+            if rows.isdisjoint(assignment):
                 continue
-            vals = [val(c) for c in cells]
-            k = len(ident.expected)
-            if any(v is None for v in vals):
+            vals = [_num(assignment[row][j]) if row is not None and row in assignment else fallback for row, j, fallback in terms]
+            if None in vals:
                 # counts are never negative: parts already larger than a known total cannot add up
                 exp = vals[:k]
-                if table == "requests" and all(v is not None for v in exp) and sum(v for v in vals[k:] if v is not None) > sum(exp) + 1e-6:
+                if table == "requests" and None not in exp and sum(v for v in vals[k:] if v is not None) > sum(exp) + 1e-6:
                     return False
                 continue  # a missing, lost, unreadable or not yet assigned cell: no equality to test
             if abs(sum(vals[:k]) - sum(vals[k:])) > 1e-6:
                 return False
         return True
-
-    keys = set(by_key)
 
     def prune(identities) -> collapsed.Propagator:
         equations = []
