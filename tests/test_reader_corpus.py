@@ -145,6 +145,19 @@ def test_pingtan_2020_failing_checks_are_in_the_source():
     assert list(t["total_processed"].values()) == [20, 0, 0, 0, 0, 1, 21]  # "20 0 00 0 121"
 
 
+def test_pingtan_2020_procurement_amount_glued_to_its_count():
+    """"政府集中采购39573802895.90元": the project count runs into the amount. Nothing decides the
+    cut, so both cells are flagged with the digit splits as candidates (the fraction and the unit
+    stay with the amount), never read as one number placed in either cell."""
+    r = report("2020_pingtan_github-pagetxt.txt")
+    cells = r.cells.set_index(["table", "row", "column"])
+    projects, amount = cells.loc[("active", "procurement", "projects")], cells.loc[("active", "procurement", "amount")]
+    assert projects["flag"] == amount["flag"] == "unreadable"
+    assert projects["method"] == "recovered" and projects["raw"] == "39573802895.90元"
+    assert "candidates 3, 39, 395, 3957, 39573, 3957380," in projects["note"]  # 395738|02895.90: no leading zero
+    assert "candidates 5.9, 95.9, 895.9, 2895.9, 802895.9," in amount["note"]
+
+
 def test_shanghai_2019_html_blank_totals():
     """Shanghai leaves 总计 blank on the outcome rows and writes zeros as &nbsp;: blanks, not zeros."""
     r = report("2019_shanghai-bangongting_github-jsstring.html")

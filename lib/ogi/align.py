@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from . import collapsed, placement, templates
 from .extract.tokens import Token
-from .normalize import label_key, nfkc, parse_value
+from .normalize import UNITS, label_key, nfkc, parse_value
 
 SECTIONS = ("active", "requests", "appeals", "after")
 _HEADING_RES = {k: re.compile(v) for k, v in templates.SECTION_HEADINGS.items()}
@@ -285,7 +285,7 @@ def _several(group: list[Token]) -> Token:
     return Token("several", raw, group[0].locator.split(" part ")[0], raw, group[0].cell)
 
 
-_SIGNED_PIECES = re.compile(r"[-+]?\d+")
+_SIGNED_PIECES = re.compile(r"[-+]?\d+(?:\.\d+)?")
 
 
 def collapsible(run: Run, n: int) -> list[str] | None:
@@ -296,11 +296,14 @@ def collapsible(run: Run, n: int) -> list[str] | None:
         return None
     pieces: list[str] = []
     for t in toks:
-        parts = _SIGNED_PIECES.findall(t.text)
-        if "".join(parts) != t.text:
+        text = next((t.text[: -len(u)] for u in UNITS if t.text.endswith(u)), t.text)  # "…2895.90元": the amount's unit
+        parts = _SIGNED_PIECES.findall(text)
+        if "".join(parts) != text:
             return None
         pieces.extend(parts)
-    if len(pieces) >= n or sum(len(p.lstrip("+-")) for p in pieces) < n:
+    if any("." in p for p in pieces[:-1]):
+        return None  # only the last cell (an amount) may hold a fraction
+    if len(pieces) >= n or sum(len(p.lstrip("+-").split(".")[0]) for p in pieces) < n:
         return None
     return pieces
 
@@ -325,9 +328,10 @@ def _unreadable(table: str, row: str, columns, run: Run, note: str) -> list[Cell
 
 def _recovered_cells(table, row, columns, run: Run, pieces, values, alternatives, reason) -> list[Cell]:
     toks = [t for t in run.tokens if t.kind != "blank"]
-    raw = " ".join(pieces)
+    unit = next((u for u in UNITS if toks[-1].text.endswith(u)), "")  # an amount's 元 / 万元, kept as printed
+    raw = " ".join(pieces) + unit
     out = []
-    spans = collapsed.digit_spans(pieces, alternatives[0]) if len(alternatives) == 1 else None
+    spans = collapsed.digit_spans(pieces, alternatives[0]) if len(alternatives) == 1 and not any("." in p for p in pieces) else None
     for i, col in enumerate(columns):
         v = values[i]
         if v is None:
@@ -340,7 +344,7 @@ def _recovered_cells(table, row, columns, run: Run, pieces, values, alternatives
             if spans:
                 p, d0, d1 = spans[i]
                 loc = f"{toks[p].locator} digits {d0}-{d1}"
-            note = f"recovered from collapsed digits {raw!r}" + (f" ({reason})" if reason else "")
+            note = f"recovered from collapsed digits {raw!r}" + (f" ({reason})" if reason else "") + (f"; unit {unit} as printed" if unit and i == len(columns) - 1 else "")
             out.append(Cell(table, row, col, float(v), "value", raw, loc, note, "recovered"))
     return out
 
@@ -637,6 +641,8 @@ def _read_row(table, row, cols, run: Run, label_note, blocks, merged: bool, coll
     if not merged and collapses and (pieces := collapsible(run, n)) is not None:
         if all(_DIGITS.match(p) for p in pieces):
             return [], ("collapsed", row, run, collapsed.Unknown(row, pieces, n, blocks))
+        if "." in pieces[-1] and all(_DIGITS.match(p) for p in pieces[:-1]):  # "565426.92": cells glued to an amount
+            return [], ("collapsed", row, run, collapsed.Unknown(row, pieces, n, None, collapsed.decimal_splits(pieces, n), preset=True))
         signed = tuple(i for i, c in enumerate(cols) if c in templates.SIGNED_COLUMNS)
         if signed:  # "0+34636": a sign starts the 本年增/减 cell, the only signed column
             u = collapsed.Unknown(row, pieces, n, None, collapsed.signed_splits(pieces, n, signed), preset=True)

@@ -72,6 +72,13 @@ def signed_splits(pieces: Sequence[str], n: int, signed_at: Sequence[int]) -> li
     return out
 
 
+def decimal_splits(pieces: Sequence[str], n: int) -> list[tuple[float, ...]]:
+    """Cuts of digit runs whose last one ends in a decimal amount ('565426.92' for 采购项目数量 |
+    采购总金额: 56 | 5426.92, 5 | 65426.92, …): the fraction stays with the last number."""
+    whole, frac = pieces[-1].split(".")
+    return [(*values[:-1], float(f"{values[-1]}.{frac}")) for values in splits([*pieces[:-1], whole], n)]
+
+
 def sum_splits(pieces: Sequence[str], blocks: Sequence[int]) -> Iterator[tuple[int, ...]]:
     """Cuts of the digit runs into consecutive blocks whose last number is the sum of the others
     (a row's 总计, an appeals block's 总计). Each block's total is read first and its parts are
