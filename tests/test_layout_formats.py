@@ -145,3 +145,15 @@ def test_an_empty_cell_at_each_end_of_a_row_is_settled_by_the_blocks_sums():
     assert appeals[("review", "corrected")] == (2.0, "value") and appeals[("review", "total")] == (3.0, "value")
     assert appeals[("litigation_direct", "upheld")] == (1.0, "value") and appeals[("review", "upheld")] == (None, "blank")
     assert _outcomes(report, synth.truth(nums, True))["wrong"] == []
+
+
+def test_collapsed_signed_change_never_leaves_a_negative_number_of_items():
+    """"行政许可5-31988" (上一年项目数量 5, 本年增/减 -3, 处理决定数量 1988, separators lost): -31,
+    -319 and -3198 would leave fewer than no items this year, so only 5 | -3 | 1988 stands."""
+    rng = random.Random(17)
+    nums = synth.numbers(rng, "v2019")
+    nums["active"]["licensing"] = [5, -3, 1988]
+    text, report = _read("collapsed", nums, rng)
+    assert "行政许可5-31988" in text
+    cells = {c[3]: (c[4], c[5], c[9]) for c in report.cell_rows if c[1] == "active" and c[2] == "licensing"}
+    assert cells == {"prior_items": (5.0, "value", "recovered"), "change": (-3.0, "value", "recovered"), "decisions": (1988.0, "value", "recovered")}

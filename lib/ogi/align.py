@@ -535,6 +535,7 @@ def align_active(tokens, lo, hi, fmt_hint, result: Alignment) -> None:
         cols = layout[row]
         if kind == "short" and signed & set(cols):
             _drop_unsigned(item, cols, signed)
+        _drop_negative_stock(item.unknown if kind == "short" else item, cols)
         _solve_pending("active", cols, [(kind, row, run, item)], [], {}, result, solve_jointly=False)
     result.found["active"] = bool(found)
     result.missing["active"] = [r for r in layout if r not in found]
@@ -543,6 +544,19 @@ def align_active(tokens, lo, hi, fmt_hint, result: Alignment) -> None:
 def _signed_columns(cells: list[Cell]) -> set[str]:
     """Columns in which this report prints signs (+72, -6): v2019's 本年增/减."""
     return {c.column for c in cells if c.table == "active" and c.flag == "value" and c.raw.strip()[:1] in "+-−"}
+
+
+def _drop_negative_stock(u: collapsed.Unknown, cols) -> None:
+    """v2019's 上一年项目数量 + 本年增/减 is this year's number of items, never below 0: a reading of
+    a signed run that makes it negative cannot stand (when none is left, the source decides nothing
+    and all stay)."""
+    if not u.preset or "prior_items" not in cols or "change" not in cols:
+        return
+    i, j = cols.index("prior_items"), cols.index("change")
+    nums = [(_num(c[i]), _num(c[j])) for c in u.candidates]
+    keep = [c for c, (a, b) in zip(u.candidates, nums) if a is None or b is None or a + b >= 0]
+    if keep:
+        u.candidates = keep
 
 
 def _drop_unsigned(short: Short, cols, signed: set[str]) -> None:
