@@ -62,12 +62,12 @@ class Identity:
     kind: str | None = None
 
 
-
 # bodies whose scope changed: agency_key → (first year of the present scope, what changed); a
 # comparison across that year (a trend, a running total) is marked or not judged
 SCOPE_CHANGES = {
     agency_key("平潭综合实验区"): (2014, "before the 2014 区县 merger 平潭县人民政府 reported its own requests separately (PRE2019.md §2.5)"),
 }
+
 
 def kind_of(name: str) -> str:
     """government (人民政府), general_office (its 办公厅/办公室), zone (a zone's own body) or department."""

@@ -172,9 +172,10 @@ def read(text: str, claimed: dict[str, list[float]] | None = None) -> tuple[list
     found = rows(text)
     if len(found) < 3:
         return [], []  # a label or two in prose is no table
-    columns = _columns(text[max(0, found[0].start - 200) : found[0].start + 50])
+    before = text[max(0, found[0].start - 200) : found[0].start]  # the table's header
+    columns = _columns(before + text[found[0].start : found[0].start + 50])
     two = len(columns) == 2
-    if "代码" in text[max(0, found[0].start - 200) : found[0].start]:  # 指标名称 | 计量单位 | 代码 | …: each row's code is no value
+    if "代码" in before:  # 指标名称 | 计量单位 | 代码 | …: each row's code is no value
         found = [Row(r.key, r.label, r.tokens[1:], r.start, r.end) if len(r.tokens) == len(columns) + 1 else r for r in found]
     at = columns.index(YEAR)  # the year's figure: first of YYYY年度 | 历年累计, second of 本期实际 | 本年累计
     cands = {r.key: _candidates(r, two) for r in found}
@@ -199,7 +200,7 @@ def read(text: str, claimed: dict[str, list[float]] | None = None) -> tuple[list
         options = cands[r.key]
         raw = " ".join(r.tokens)
         loc = f"indicator row {r.label} (text chars {r.start}–{r.end})"
-        note, method = placed.get(r.key), "placed" if r.key in placed else "printed" if len(r.tokens) == (2 if two else 1) else "recovered"
+        note, method = placed.get(r.key), "placed" if r.key in placed else "printed" if len(r.tokens) == len(columns) else "recovered"
         for col, name in enumerate(columns):
             values = {o[col] for o in options}
             if len(values) == 1 and options:

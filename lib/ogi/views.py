@@ -237,8 +237,6 @@ class ReportView:
 # ------------------------------------------------------------------------------------ 03 trends
 
 
-
-
 class TrendView:
     def __init__(self, corpus: Corpus, agency: str, start_year: int | None = None, end_year: int | None = None):
         self.corpus, self.agency = corpus, str(agency)

@@ -3,14 +3,13 @@
 Four layouts are seen: pipe-separated cells (`a | b |`, markdown tables, one cell per line ending
 in ` |`, or `|` lines between cells), tab-separated rows (a table copied out of Word or a
 spreadsheet: one row per line, an empty cell between two tabs), paragraph-separated cells (one
-cell per paragraph; an empty cell is one more gap of the document's own gap width), and plain
-lines (PDF text, several space-separated numbers per line, or one cell per line). Line ends may be LF, CRLF or bare CR.
+cell per paragraph; an empty cell is one more gap of the document's own gap width), and plain lines (PDF text, several
+space-separated numbers per line, or one cell per line). Line ends may be LF, CRLF or bare CR.
 Whatever the layout, cells are cut into tokens by `tokens.cell_tokens`.
 """
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from typing import NamedTuple
 
@@ -125,29 +124,30 @@ def text_cells(text: str, mode: str | None = None) -> list[tuple[str, str, int]]
 
 
 ROW_BREAK = "\x00row"  # a row boundary of a markdown table: ends a run of values like a label
-_NUMBER_LIKE = re.compile(r"^[+\-−]?[0-9０-９][0-9０-９,，.．]*%?$")
+def _is_value(cell: str) -> bool:
+    """A cell the tokenizer reads as a value (a number, 251000元, —), not a label."""
+    return cell_tokens(cell, "", -1)[0].kind == "value"
 
 
 def _tab_cells(lines: list[str]) -> list[tuple[str, str, int]]:
     """Tab-separated rows: each tab-cut segment is an explicit cell (an empty one between two
-    tabs is an empty cell); tabs that only indent a label or a line of prose are no cells."""
+    tabs is an empty cell, a line of tabs only a row of them); tabs that only indent a label or a
+    line of prose are no cells."""
     cells: list[tuple[str, str, int]] = []
     for i, ln in enumerate(lines, start=1):
         segs = ln.split("\t")
         filled = [k for k, seg in enumerate(segs) if seg.strip()]
-        if not filled and len(segs) > 1:  # tabs only: a row of empty cells
-            cells.append((ROW_BREAK, f"line {i}", -1))
-            for k in range(1, len(segs) + 1):
-                cells.append(("", f"line {i} cell {k}", len(cells)))
-            continue
-        if not filled or PAGE_NUMBER.match(ln.strip()):
-            continue
-        first = segs[filled[0]].strip()
-        if filled == [len(segs) - 1] and not _NUMBER_LIKE.match(first):
-            cells.append((first, f"line {i}", -1))  # one label or sentence, indented by tabs
-            continue
-        if not _NUMBER_LIKE.match(first):
-            segs = segs[filled[0] :]  # tabs before a row's label indent it; before a number they are empty cells
+        if filled:
+            first = segs[filled[0]].strip()
+            if PAGE_NUMBER.match(ln.strip()):
+                continue
+            if filled == [len(segs) - 1] and not _is_value(first):
+                cells.append((first, f"line {i}", -1))  # one label or sentence, indented by tabs
+                continue
+            if not _is_value(first):
+                segs = segs[filled[0] :]  # tabs before a row's label indent it; before a value they are empty cells
+        elif len(segs) == 1:
+            continue  # an empty line
         cells.append((ROW_BREAK, f"line {i}", -1))
         for k, seg in enumerate(segs, start=1):
             cells.append((seg, f"line {i} cell {k}", len(cells)))
