@@ -244,3 +244,16 @@ def test_the_pre2019_contradiction_between_prose_and_its_appendix_table():
     (f,) = [f for f in _findings(report("2008_putian_page.txt")) if f["rule"] == "text.partially_granted"]
     assert (f["claimed"], f["printed"], f["severity"]) == (5.0, 12.0, "error")
     assert f["cell_locator"].startswith("indicator row 同意部分公开答复数")
+
+
+def test_figures_of_real_prose_keep_the_word_before_and_the_more_than():
+    """沭阳县 2025 (markdown): 共受理…申请 749 件 with spaces, 共计380元; 平潭地税局 2013: 共计91件,
+    amounts with decimals, 4900人次 (no unit of a claim) and 4000余条 (approximate)."""
+    got = {c.key: (c.value, c.approximate) for c in C.extract((RAW / "2025_shuyang-county_txt.txt").read_text(encoding="utf-8"))}
+    assert got[C.PROACTIVE] == (4511.0, False) and got[C.RECEIVED] == (749.0, False) and got[C.FEES] == (380.0, False)
+    text = (RAW / "2013_pingtan-dishuiju_github-pagetxt.txt").read_text(encoding="utf-8")
+    figures = [(f.before, f.number, f.more, f.unit) for _, _, s in C._sentences(text) for f in C._figures(s)]
+    assert ("", "117", None, "件") in figures and ("", "171", None, "件") in figures and ("共计", "91", None, "件") in figures
+    assert ("", "219062.78", None, "元") in figures and ("", "1", None, "万元") in figures
+    assert all(f[1] not in ("4900", "3000") for f in figures)  # 约4900人次, 3000多人次: no unit a claim counts
+    assert [(f.before, f.more) for f in C._figures("政务微博“科技河北”发布信息4000余条")] == [("", "余")]

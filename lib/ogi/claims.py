@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 # keys: table cells where there is one, named prose-only concepts otherwise (README: claims)
 RECEIVED = "requests.new_received.total"
@@ -49,7 +50,34 @@ CLAIM_COLUMNS = ["report_id", "key", "value", "unit", "scope", "approximate", "c
 
 _SENTENCE = re.compile(r"[^。！？；\n]+[。！？；]?")
 _CLAUSE = re.compile(r"[^，,；;]+")
-_NUMBER = re.compile(r"(约|近|超过|逾|共计|共|累计)?(\d+(?:\.\d+)?)\s*(余|多)?\s*(万元|元|件|条|个|起|宗|份|次|篇)")
+# A figure with its unit: 12件, 3.5万元, 20余条. Searched from the digit (a regex that starts with an
+# optional word is tried at every character of every sentence); the word before it, when one of
+# _BEFORE, is looked up afterwards.
+_FIGURE = re.compile(r"(\d+(?:\.\d+)?)\s*(余|多)?\s*(万元|元|件|条|个|起|宗|份|次|篇)")
+_BEFORE = ("超过", "共计", "累计", "约", "近", "逾", "共")  # longest first: 共计12件 is 共计, not 共
+_APPROXIMATE = ("约", "近", "超过", "逾")
+
+
+class Figure(NamedTuple):
+    start: int  # where the figure starts in the text searched, its word before included
+    before: str  # 约, 共计, …; "" when none
+    number: str
+    more: str | None  # 余 / 多: "more than"
+    unit: str
+
+
+def _figures(text: str, pos: int = 0) -> list[Figure]:
+    """The figures of text[pos:], left to right, as a regex `(word)?number unit` finds them."""
+    out = []
+    floor = pos  # a word before a figure cannot reach into the previous figure (or before pos)
+    for m in _FIGURE.finditer(text, pos):
+        s = m.start()
+        before = next((w for w in _BEFORE if s - len(w) >= floor and text.startswith(w, s - len(w))), "")
+        out.append(Figure(s - len(before), before, m.group(1), m.group(2), m.group(3)))
+        floor = m.end()
+    return out
+
+
 _SECTION = re.compile(r"^\s*([一二三四五六])、")
 _JURISDICTION = re.compile(r"全(?:市|省|区|县|州|盟|旗|镇|乡)|各(?:地|县|区|乡镇|部门|单位)|全系统")
 _REQUEST_TOPIC = re.compile(r"申请")
@@ -143,7 +171,7 @@ def extract(text: str, agency_kind: str | None = None) -> list[Claim]:
         about_disclosure = "信息公开" in sentence or section_on_appeals or about_requests
         if _HEADED.match(sentence):
             paragraph_on_requests = about_requests  # (二)依申请公开方面…: the paragraph's later sentences too
-        if not _NUMBER.search(sentence) and not _IN_WORDS.search(sentence):
+        if not _FIGURE.search(sentence) and not _IN_WORDS.search(sentence):
             continue  # no figure and no zero in words: nothing to claim (most sentences of a report)
 
         def add(key, value, unit, approximate=False, confidence=0.9, sentence=sentence, loc=loc, scope=scope):
@@ -164,26 +192,26 @@ def extract(text: str, agency_kind: str | None = None) -> list[Claim]:
                 if total:  # 制作、获取政府信息总数3978条，其中主动公开政府信息2026条: the items made, of which the body published
                     add(PROACTIVE, total.group(2), total.group(4), bool(total.group(1) or total.group(3)), 0.8)
                 continue
-            numbers = list(_NUMBER.finditer(clause))
-            count = [x for x in numbers if x.group(4) in ("件", "条", "个", "起", "宗", "份")]
+            numbers = _figures(clause)
+            count = [x for x in numbers if x.unit in ("件", "条", "个", "起", "宗", "份")]
             appeal = "行政复议" in clause or "诉讼" in clause  # 办理…申请引发的行政复议36起 counts reviews, not requests
             if about_requests and count and not appeal:
                 x = count[0]
-                approx = bool(x.group(1) in ("约", "近", "超过", "逾") or x.group(3))
+                approx = bool(x.before in _APPROXIMATE or x.more)
                 if _FORWARD.search(clause):
-                    add(CARRIED_FORWARD, x.group(2), x.group(4), approx)
+                    add(CARRIED_FORWARD, x.number, x.unit, approx)
                     continue
                 verb_receive, verb_process = _RECEIVE.search(clause), _PROCESS.search(clause)
-                if verb_receive and verb_receive.start() < x.start():
-                    add(RECEIVED_WITH_CARRIED if _WITH_CARRIED.search(clause) else RECEIVED, x.group(2), x.group(4), approx)
+                if verb_receive and verb_receive.start() < x.start:
+                    add(RECEIVED_WITH_CARRIED if _WITH_CARRIED.search(clause) else RECEIVED, x.number, x.unit, approx)
                     continue
-                if verb_process and verb_process.start() < x.start() and not _RATE.search(clause[verb_process.start() : x.start()]):
-                    add(PROCESSED, x.group(2), x.group(4), approx)
+                if verb_process and verb_process.start() < x.start and not _RATE.search(clause[verb_process.start() : x.start]):
+                    add(PROCESSED, x.number, x.unit, approx)
                     continue
             if about_disclosure and count and "行政复议" in clause and "诉讼" not in clause:
-                add(REVIEWS, count[0].group(2), count[0].group(4), bool(count[0].group(3)))
+                add(REVIEWS, count[0].number, count[0].unit, bool(count[0].more))
             elif about_disclosure and count and "诉讼" in clause and "行政复议" not in clause:
-                add(LAWSUITS, count[0].group(2), count[0].group(4), bool(count[0].group(3)))
+                add(LAWSUITS, count[0].number, count[0].unit, bool(count[0].more))
             total = _PROACTIVE_TOTAL.search(clause)
             if total and _OFFICE.search(clause[: total.start()]):
                 total = None  # 县政府公开办主动公开信息数为62条: one office's count, not the body's
@@ -192,9 +220,9 @@ def extract(text: str, agency_kind: str | None = None) -> list[Claim]:
             if _NO_FEES.search(clause):
                 add(FEES, 0, "元")
             elif _FEES.search(clause):
-                money = [x for x in numbers if x.group(4) in ("元", "万元")]
+                money = [x for x in numbers if x.unit in ("元", "万元")]
                 if money:
-                    add(FEES, float(money[0].group(2)) * (10000 if money[0].group(4) == "万元" else 1), "元", bool(money[0].group(3)))
+                    add(FEES, float(money[0].number) * (10000 if money[0].unit == "万元" else 1), "元", bool(money[0].more))
         # zeros stated in words, once per sentence; "no review corrected us" (纠错, 败诉) is about outcomes, not counts
         outcome_only = bool(_OUTCOME_WORDS.search(sentence))
         if about_disclosure and not outcome_only and _ZERO_REVIEW.search(sentence) and not any(c.key == REVIEWS and c.locator == loc for c in out):
@@ -215,9 +243,9 @@ def _request_outcomes(clause: str, add) -> bool:
             m = label.search(piece)
             if not m:
                 continue
-            x = next((x for x in _NUMBER.finditer(piece, m.end()) if x.group(4) in ("件", "条")), None)
-            if x is not None and not _RATE.search(piece[m.end() : x.start()]) and not any(lab.search(piece[m.end() : x.start()]) for _, lab in _OUTCOME_LABELS):
-                add(key, x.group(2), x.group(4), bool(x.group(3)))
+            x = next((x for x in _figures(piece, m.end()) if x.unit in ("件", "条")), None)
+            if x is not None and not _RATE.search(piece[m.end() : x.start]) and not any(lab.search(piece[m.end() : x.start]) for _, lab in _OUTCOME_LABELS):
+                add(key, x.number, x.unit, bool(x.more))
                 found = True
             break  # the first label of a piece names its number
     return found
@@ -229,9 +257,9 @@ def _appeal_outcome_counts(clause: str, kind: str | None, add) -> bool:
     for piece in _PIECE.findall(clause):
         for outcome, word in _OUTCOME_COUNT:
             m = word.search(piece)
-            x = m and next((x for x in _NUMBER.finditer(piece, m.end()) if x.group(4) in ("件", "起", "宗", "个")), None)
-            if x and kind and not _RATE.search(piece[m.end() : x.start()]):
-                add(APPEAL_OUTCOMES[(kind, outcome)], x.group(2), x.group(4), bool(x.group(3)))
+            x = m and next((x for x in _figures(piece, m.end()) if x.unit in ("件", "起", "宗", "个")), None)
+            if x and kind and not _RATE.search(piece[m.end() : x.start]):
+                add(APPEAL_OUTCOMES[(kind, outcome)], x.number, x.unit, bool(x.more))
                 found = True
                 break
     return found
