@@ -50,6 +50,7 @@ class Cell:
     note: str | None = None
     method: str = "printed"  # printed, recovered (collapsed digits), placed (short or torn rows), settled (ingest)
     confidence: float | None = None  # the OCR recogniser's, for a cell read from a scan (extract/ocr.py)
+    source: str | None = None  # the locator of the token it was read from, when `locator` adds to it (digits 0-2 of a collapsed run)
 
 
 @dataclass
@@ -282,7 +283,8 @@ def _blocks_hold(toks: list[Token], blocks: tuple[int, ...]) -> bool:
 def _several(group: list[Token]) -> Token:
     """One source cell that holds several values: a single token flagged as such."""
     raw = " ".join(t.raw for t in group)
-    return Token("several", raw, group[0].locator.split(" part ")[0], raw, group[0].cell)
+    first = group[0]
+    return Token("several", raw, first.locator.removesuffix(f" part {first.part}") if first.part else first.locator, raw, first.cell)
 
 
 _SIGNED_PIECES = re.compile(r"[-+]?\d+(?:\.\d+)?")
@@ -340,12 +342,13 @@ def _recovered_cells(table, row, columns, run: Run, pieces, values, alternatives
             note = f"collapsed digits {raw!r}: {reason}" + (f"; candidates {shown}" if cands else "")
             out.append(Cell(table, row, col, None, "unreadable", raw, toks[0].locator, note, "recovered"))
         else:
-            loc = toks[0].locator
+            loc = source = toks[0].locator
             if spans:
                 p, d0, d1 = spans[i]
-                loc = f"{toks[p].locator} digits {d0}-{d1}"
+                source = toks[p].locator
+                loc = f"{source} digits {d0}-{d1}"
             note = f"recovered from collapsed digits {raw!r}" + (f" ({reason})" if reason else "") + (f"; unit {unit} as printed" if unit and i == len(columns) - 1 else "")
-            out.append(Cell(table, row, col, float(v), "value", raw, loc, note, "recovered"))
+            out.append(Cell(table, row, col, float(v), "value", raw, loc, note, "recovered", source=source))
     return out
 
 
@@ -810,7 +813,8 @@ def align_appeals(tokens, lo, hi, result: Alignment, closed: bool = False) -> No
             spans = collapsed.digit_spans(pieces, alts[0])[i * 5 : i * 5 + 5]
             toks_nb = [t for t in chosen.tokens if t.kind != "blank"]
             for c, (p, d0, d1) in zip(cells, spans):
-                c.locator = f"{toks_nb[p].locator} digits {d0}-{d1}"
+                c.source = toks_nb[p].locator
+                c.locator = f"{c.source} digits {d0}-{d1}"
         result.cells.extend(cells)
 
 
@@ -836,7 +840,7 @@ def collapse_evidence(tokens: list[Token]) -> bool:
         return True
     # "0+34636" cut by the tokenizer into "0" and "+34636" parts of one source cell
     return any(
-        b.kind == "value" and a.kind == "value" and b.text[:1] in "+-" and b.locator.split(" part ")[0] == a.locator.split(" part ")[0]
+        b.kind == "value" and a.kind == "value" and b.text[:1] in "+-" and a.part and b.part == a.part + 1
         for a, b in zip(tokens, tokens[1:])
     )
 

@@ -17,7 +17,7 @@ def trusted(cells: list, confidence: dict[str, float], identities: list[template
     """The cells with their OCR confidence set, and the doubtful OCR'd numbers flagged."""
     out = []
     for c in cells:
-        x = confidence.get(c.locator.split(" part ")[0])
+        x = confidence.get(c.source or c.locator)
         if x is None:
             out.append(c)
             continue

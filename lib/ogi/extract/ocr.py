@@ -315,12 +315,13 @@ def page_tokens(gray, p_no: int, table_no: int, start: int, where: str | None = 
                 px = ",".join(str(int(round(v * SCALE))) for v in cell)
                 loc = f"{where} table {table_no} row {r} col {c} px {px}"
                 if cell in reads:
-                    text, score = reads[cell]
-                    text = text.replace(" ", "")
-                    confidence[loc] = round(score, 3)
+                    text = reads[cell][0].replace(" ", "")
                 else:
                     text = "\n".join(w.text for w in _line_groups(cell_of.get(cell, [])))
-                tokens.extend(cell_tokens(text, loc, start + len(tokens)))
+                found = cell_tokens(text, loc, start + len(tokens))
+                if cell in reads:  # by each token's locator: the cells read from them cite it
+                    confidence.update((where_, round(reads[cell][1], 3)) for where_ in {loc, *(t.locator for t in found)})
+                tokens.extend(found)
     plain = "\n".join(w.text for w in _line_groups(words))
     return Page(tokens, plain, confidence, table_no)
 

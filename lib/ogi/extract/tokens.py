@@ -21,6 +21,7 @@ class Token(NamedTuple):  # a tuple: a report has hundreds of them, and they are
     locator: str
     text: str = ""  # normalised copy: NFKC, artifacts removed; simplified for text tokens
     cell: int = -1  # the source's table cell this token came from (grids, pipe cells); -1: no cell boundaries
+    part: int = 0  # 1, 2, … when the tokenizer cut one source piece (cell or line) into several tokens; 0: the whole piece
 
 
 # A number, possibly collapsed with others, with an optional printed unit.
@@ -104,7 +105,7 @@ def cell_tokens(cell: str, locator: str, cell_id: int = -1) -> list[Token]:
     if len(pieces) == 1:
         kind, raw, text = pieces[0]
         return [Token(kind, raw, locator, text, cell_id)]
-    return [Token(kind, raw, f"{locator} part {i + 1}", text, cell_id) for i, (kind, raw, text) in enumerate(pieces)]
+    return [Token(kind, raw, f"{locator} part {i + 1}", text, cell_id, i + 1) for i, (kind, raw, text) in enumerate(pieces)]
 
 
 @functools.lru_cache(maxsize=8192)
