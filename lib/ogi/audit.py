@@ -116,7 +116,7 @@ def report_findings(report_id: str, meta: dict, simple_text: str, cells: list, c
             if over is not None and over.flag in ("value", "blank") and printed + (over.value or 0.0) == claim.value:
                 continue  # "received 75" = 74 new + 1 carried over: the sentence counts both, as many do
         if printed != claim.value:
-            out.append(Finding(report_id, rule, "warning" if rule in WARNING_RULES else "error", f"{claim.key}@{claim.locator.split(' chars')[0]}",
+            out.append(Finding(report_id, rule, "warning" if rule in WARNING_RULES else "error", f"{claim.key}@text sentence {claim.sentence_no}",
                                f"正文称{zh}{_n(claim.value)}{claim.unit}，表格为{_n(printed)}",
                                f"the text says {_n(claim.value)} {en}, the table {_n(printed)}",
                                claim.value, printed, claim.locator, "; ".join(g.locator for g in got)))  # fmt: skip

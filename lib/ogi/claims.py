@@ -44,6 +44,7 @@ class Claim:
     scope: str = "self"  # self; jurisdiction (a department citing its whole city's figure); other (a part of the body: 办公室代表政府受理…)
     approximate: bool = False
     confidence: float = 0.9
+    sentence_no: int = 0  # N of the locator: the claims of one sentence, and a finding's id, without reading the locator
 
 
 CLAIM_COLUMNS = ["report_id", "key", "value", "unit", "scope", "approximate", "confidence", "sentence", "locator"]
@@ -174,8 +175,8 @@ def extract(text: str, agency_kind: str | None = None) -> list[Claim]:
         if not _FIGURE.search(sentence) and not _IN_WORDS.search(sentence):
             continue  # no figure and no zero in words: nothing to claim (most sentences of a report)
 
-        def add(key, value, unit, approximate=False, confidence=0.9, sentence=sentence, loc=loc, scope=scope):
-            out.append(Claim(key, float(value), unit, sentence, loc, scope, approximate, confidence * (0.5 if scope != "self" else 1) * (0.7 if approximate else 1)))
+        def add(key, value, unit, approximate=False, confidence=0.9, sentence=sentence, loc=loc, scope=scope, n=n):
+            out.append(Claim(key, float(value), unit, sentence, loc, scope, approximate, confidence * (0.5 if scope != "self" else 1) * (0.7 if approximate else 1), n))
 
         breakdown = False
         seen = 0  # where in the sentence the clause starts: the appeal named before it
@@ -225,12 +226,12 @@ def extract(text: str, agency_kind: str | None = None) -> list[Claim]:
                     add(FEES, float(money[0].number) * (10000 if money[0].unit == "万元" else 1), "元", bool(money[0].more))
         # zeros stated in words, once per sentence; "no review corrected us" (纠错, 败诉) is about outcomes, not counts
         outcome_only = bool(_OUTCOME_WORDS.search(sentence))
-        if about_disclosure and not outcome_only and _ZERO_REVIEW.search(sentence) and not any(c.key == REVIEWS and c.locator == loc for c in out):
+        if about_disclosure and not outcome_only and _ZERO_REVIEW.search(sentence) and not any(c.key == REVIEWS and c.sentence_no == n for c in out):
             add(REVIEWS, 0, "件")
-        if about_disclosure and not outcome_only and _ZERO_LAWSUIT.search(sentence) and not any(c.key == LAWSUITS and c.locator == loc for c in out):
+        if about_disclosure and not outcome_only and _ZERO_LAWSUIT.search(sentence) and not any(c.key == LAWSUITS and c.sentence_no == n for c in out):
             add(LAWSUITS, 0, "件")
-        _appeal_outcomes_in_words(sentence, [c for c in out if c.locator == loc], add, about_disclosure)
-        if _ZERO_REQUESTS.search(sentence) and not any(c.key in (RECEIVED, RECEIVED_WITH_CARRIED) and c.locator == loc for c in out):
+        _appeal_outcomes_in_words(sentence, [c for c in out if c.sentence_no == n], add, about_disclosure)
+        if _ZERO_REQUESTS.search(sentence) and not any(c.key in (RECEIVED, RECEIVED_WITH_CARRIED) and c.sentence_no == n for c in out):
             add(RECEIVED, 0, "件")
     return out
 
