@@ -34,3 +34,33 @@ def test_a_row_reads_like_the_same_cell_saved_as_text():
 def test_a_csv_without_report_texts_is_not_a_report():
     [rep] = read_reports(RAW / "SOURCES.csv")  # provenance rows: long cells, but no report in any
     assert rep.meta["status"] == "not_a_report" and rep.meta["input_kind"] == "csv"
+
+
+def _rewritten(tmp_path, delimiter: str, header: bool):
+    """The real 河北 export written as other scrapers write theirs: another separator, no header."""
+    import csv
+
+    rows = list(csv.reader(CSV.read_text(encoding="utf-8-sig").splitlines(keepends=True)))
+    out = tmp_path / "export.csv"
+    with out.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f, delimiter=delimiter).writerows(rows if header else rows[1:])
+    return read_reports(out)
+
+
+def test_tab_and_semicolon_separated_exports_read_like_the_comma_one(tmp_path):
+    want = read_reports(CSV)
+    for delimiter in ("\t", ";"):
+        got = _rewritten(tmp_path, delimiter, header=True)
+        assert [r.meta["status"] for r in got] == [r.meta["status"] for r in want]
+        assert [[c[1:] for c in r.cell_rows] for r in got] == [[c[1:] for c in r.cell_rows] for r in want]
+
+
+def test_an_export_without_a_header_row_keeps_its_first_report_and_finds_title_url_and_date(tmp_path):
+    want = read_reports(CSV)
+    got = _rewritten(tmp_path, ",", header=False)
+    assert len(got) == 11  # the first row is a report, not a header
+    assert [r.meta["year"] for r in got] == [r.meta["year"] for r in want]
+    assert [[c[1:] for c in r.cell_rows] for r in got] == [[c[1:] for c in r.cell_rows] for r in want]
+    assert [r.meta["source_url"] for r in got] == [r.meta["source_url"] for r in want]  # the link column, by its content
+    assert got[0].meta["agency"] == "河北省科学技术厅"  # the title column, by its content
+    assert "(河北省科学技术厅2023年政府网站工作年度报表)" in got[1].meta["message"]
