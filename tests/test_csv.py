@@ -64,3 +64,34 @@ def test_an_export_without_a_header_row_keeps_its_first_report_and_finds_title_u
     assert [r.meta["source_url"] for r in got] == [r.meta["source_url"] for r in want]  # the link column, by its content
     assert got[0].meta["agency"] == "河北省科学技术厅"  # the title column, by its content
     assert "(河北省科学技术厅2023年政府网站工作年度报表)" in got[1].meta["message"]
+
+
+def test_a_spreadsheet_export_reads_one_report_per_row_like_the_csv(tmp_path):
+    """The real 河北 export saved as .xlsx (as scrapers also deliver it), in two sheets."""
+    import csv
+
+    import openpyxl
+
+    rows = list(csv.reader(CSV.read_text(encoding="utf-8-sig").splitlines(keepends=True)))
+    book = openpyxl.Workbook()
+    first = book.active
+    first.title = "2019-2023"
+    for r in rows[:8]:
+        first.append(r)
+    second = book.create_sheet("2015-2018")
+    for r in [rows[0], *rows[8:]]:
+        second.append(r)
+    (tmp_path / "raw").mkdir()
+    book.save(tmp_path / "raw" / "export.xlsx")
+    got = read_reports(tmp_path / "raw" / "export.xlsx")
+    want = read_reports(CSV)
+    assert [r.meta["source_path"].rpartition("#")[2] for r in got] == [f"sheet=2019-2023&row={i}" for i in range(1, 8)] + [f"sheet=2015-2018&row={i}" for i in range(1, 5)]
+    assert [[c[1:] for c in r.cell_rows] for r in got] == [[c[1:] for c in r.cell_rows] for r in want]
+    assert [(r.meta["status"], r.meta["year"], r.meta["agency"], r.meta["source_url"]) for r in got] == [
+        (r.meta["status"], r.meta["year"], r.meta["agency"], r.meta["source_url"]) for r in want
+    ]
+    assert {r.meta["input_kind"] for r in got} == {"xlsx"}
+    from ogi.ingest import ingest
+
+    stored = ingest(tmp_path / "raw", tmp_path / "out", jobs=1).reports  # the corpus keeps each row's place in its file
+    assert sorted(stored["source_path"]) == sorted(f"export.xlsx#{r.meta['source_path'].rpartition('#')[2]}" for r in got)

@@ -17,7 +17,7 @@ def cmd_parse(args) -> int:
         for f in args.files:
             prov = manifest_for(f)  # the same manifest `ogi ingest` would use: the same answer
             for r in read_reports(f):  # a scraper CSV holds one report per row
-                r.problems = apply_manifest(r.meta, {**prov, "year": None} if "#row=" in (r.meta["source_path"] or "") else prov, r.problems)
+                r.problems = apply_manifest(r.meta, {**prov, "year": None} if r.part else prov, r.problems)
                 yield r
 
     for report in reports():

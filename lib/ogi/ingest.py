@@ -263,7 +263,7 @@ def read_one(path: str, timeout: float) -> list[tuple[dict, list[list] | None, l
     try:
         # columns, not rows: the parent appends them per column, far faster than transposing later
         return [
-            ({**r.meta, PROBLEMS: r.problems, CLAIMS: r.claim_rows, FINDINGS: r.finding_rows, SENTENCES: r.sentence_hashes}, [list(c) for c in zip(*r.cell_rows)] if r.cell_rows else None, r.check_rows)
+            ({**r.meta, PROBLEMS: r.problems, CLAIMS: r.claim_rows, FINDINGS: r.finding_rows, SENTENCES: r.sentence_hashes, PART: r.part}, [list(c) for c in zip(*r.cell_rows)] if r.cell_rows else None, r.check_rows)
             for r in read_reports(path)
         ]
     except _Timeout:
@@ -309,6 +309,7 @@ def _failed(path: Path, why: str, kind: Kind = Kind.INTERNAL_ERROR) -> list[tupl
 
 PROBLEMS = "_problems"  # the Problem objects beside the meta columns, between the worker and the corpus step
 CLAIMS, FINDINGS, SENTENCES = "_claims", "_findings", "_sentences"  # the report's claims, findings and sentence hashes, likewise
+PART = "_part"  # where in its file the report is (Report.part: "row=3"), for a file of many reports
 
 
 def _show_progress() -> bool:
@@ -486,10 +487,10 @@ def assemble(raw_dir: Path, files: list[Path], results: dict, manifest: dict):
     for p, (meta, cells, checks) in ((f, r) for f in files for r in results[f]):  # a CSV holds several
         meta = dict(meta)
         rel = p.relative_to(raw_dir).as_posix()
-        row = (meta.get("source_path") or "").partition("#row=")[2]
-        meta["source_path"] = f"{rel}#row={row}" if row else rel
+        part = meta.pop(PART, "")
+        meta["source_path"] = f"{rel}#{part}" if part else rel
         prov = manifest.get(rel, {})
-        meta[PROBLEMS] = apply_manifest(meta, {**prov, "year": None} if row else prov, meta.get(PROBLEMS))  # a file of many reports has no one year
+        meta[PROBLEMS] = apply_manifest(meta, {**prov, "year": None} if part else prov, meta.get(PROBLEMS))  # a file of many reports has no one year
         rid = meta["report_id"]
         if rid in first_path:
             duplicates.append((first_path[rid], meta["source_path"]))

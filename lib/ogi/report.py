@@ -115,6 +115,7 @@ class Report:
     claim_rows: list[tuple] = field(default_factory=list)  # in claims.CLAIM_COLUMNS order
     finding_rows: list[tuple] = field(default_factory=list)  # in audit.FINDING_COLUMNS order
     sentence_hashes: list[str] = field(default_factory=list)  # of its prose sentences (audit: text reused from the year before)
+    part: str = ""  # where in its file, for a file of many reports: "row=3", "sheet=S&row=3" ("" for a whole file)
 
     @cached_property
     def cells(self) -> pd.DataFrame:
@@ -211,41 +212,57 @@ def read_report(path: str | Path, *, root: str | Path | None = None, source_url:
 
 
 def read_reports(path: str | Path, *, root: str | Path | None = None, source_url: str | None = None) -> list[Report]:
-    """Every report a file holds: one, or one per row of a scraper CSV whose text column holds
-    reports (`source_path` then names the row: `file.csv#row=3`). Never raises for bad input."""
+    """Every report a file holds: one, or one per row of a scraper's CSV or spreadsheet whose text
+    column holds reports (`source_path` then names the row: `file.csv#row=3`, and the sheet when
+    several hold reports: `file.xlsx#sheet=S&row=3`). Never raises for bad input."""
     path = Path(path)
-    if path.suffix.lower() != ".csv":
+    if path.suffix.lower() not in (".csv", ".xlsx"):
         return [read_report(path, root=root, source_url=source_url)]
+    from .extract.csvrows import grid_rows, report_rows
+    from .extract.docx import DocxProblem
+    from .extract.sheet import sheet_grids
+
     try:
         data = path.read_bytes()
-        text = None if looks_binary(data) else decode(data)[0]
-    except (OSError, DecodeError):
+        if path.suffix.lower() == ".csv":
+            kind = "csv"
+            text = None if looks_binary(data) else decode(data)[0]
+            found = [("", report_rows(text) if text is not None else None)]
+        else:
+            kind = "xlsx"
+            found = [(title, grid_rows(rows)) for title, rows in sheet_grids(data) if rows]
+    except (OSError, DecodeError, DocxProblem):
         return [read_report(path, root=root, source_url=source_url)]  # says why, as for any file
-    from .extract.csvrows import report_rows
+    found = [(title, rows) for title, rows in found if rows is not None]
+    source_path = _relative(path, root)
+    if not found:
+        if kind == "xlsx":  # a spreadsheet of tables, not of report texts: read as a grid
+            return [read_report(path, root=root, source_url=source_url)]
+        meta = dict.fromkeys(REPORT_COLUMNS)
+        meta.update(report_id=_report_id(data), source_path=source_path, source_url=source_url, input_kind=kind)
+        return [_stop(meta, Kind.NOT_A_REPORT, "a CSV without a column of report texts")]
     from .naming import listed_title
 
-    source_path = _relative(path, root)
-    rows = report_rows(text) if text is not None else None
-    if rows is None:
-        meta = dict.fromkeys(REPORT_COLUMNS)
-        meta.update(report_id=_report_id(data), source_path=source_path, source_url=source_url, input_kind="csv")
-        return [_stop(meta, Kind.NOT_A_REPORT, "a CSV without a column of report texts")]
     out = []
-    for row in rows:
-        meta = dict.fromkeys(REPORT_COLUMNS)
-        meta.update(source_path=f"{source_path}#row={row.number}", source_url=row.url or source_url)
-        if not row.text.strip():
-            meta.update(report_id=_report_id(data + f"#row={row.number}".encode()), input_kind="csv")
-            out.append(_stop(meta, Kind.NOT_A_REPORT, f"row {row.number} of the CSV has no report text" + (f" ({row.title})" if row.title else "")))
-            continue
-        rep = read_bytes(row.text.encode("utf-8"), meta)
-        agency, year = listed_title(row.title)
-        rep.meta["input_kind"] = "csv"
-        if agency and rep.meta["status"] != "failed":  # the title column names the body, not the prose
-            rep.meta["agency"] = rep.meta["printed_agency"] = to_simplified(agency)
-        if rep.meta.get("year") is None:
-            rep.meta["year"] = rep.meta["printed_year"] = year
-        out.append(rep)
+    for title, rows in found:
+        for row in rows:
+            at = f"sheet={title}&row={row.number}" if len(found) > 1 else f"row={row.number}"
+            meta = dict.fromkeys(REPORT_COLUMNS)
+            meta.update(source_path=f"{source_path}#{at}", source_url=row.url or source_url)
+            if not row.text.strip():
+                meta.update(report_id=_report_id(data + f"#{at}".encode()), input_kind=kind)
+                out.append(_stop(meta, Kind.NOT_A_REPORT, f"row {row.number} of the {kind.upper()} has no report text" + (f" ({row.title})" if row.title else "")))
+                out[-1].part = at
+                continue
+            rep = read_bytes(row.text.encode("utf-8"), meta)
+            agency, year = listed_title(row.title)
+            rep.meta["input_kind"] = kind
+            if agency and rep.meta["status"] != "failed":  # the title column names the body, not the prose
+                rep.meta["agency"] = rep.meta["printed_agency"] = to_simplified(agency)
+            if rep.meta.get("year") is None:
+                rep.meta["year"] = rep.meta["printed_year"] = year
+            rep.part = at
+            out.append(rep)
     return out
 
 

@@ -1,4 +1,4 @@
-"""Scraper exports: a CSV whose text column holds whole reports, one report per row.
+"""Scraper exports: a CSV (or a spreadsheet) whose text column holds whole reports, one report per row.
 
 The text column is found by its content (the column whose cells are long and read like annual
 reports), not by its name; title, date and URL columns are found by their header words and become
@@ -84,6 +84,21 @@ def report_rows(text: str) -> list[CsvRow] | None:
     if best is None:
         return None
     _, rows, col = best
+    return grid_rows(rows, col)
+
+
+def _report_column(rows: list[list[str]]) -> int | None:
+    width = max((len(r) for r in rows), default=0)
+    scores = [sum(1 for r in rows if i < len(r) and _is_report(r[i])) for i in range(width)]
+    return scores.index(max(scores)) if scores and max(scores) else None
+
+
+def grid_rows(rows: list[list[str]], col: int | None = None) -> list[CsvRow] | None:
+    """The reports of a grid of cells (a CSV's rows, a spreadsheet's sheet) whose column `col`
+    (found by content when not given) holds report texts; None when no column does."""
+    col = _report_column(rows) if col is None else col
+    if col is None:
+        return None
     if col < len(rows[0]) and _is_report(rows[0][col]):  # no header row: the first row is a report
         body = rows
         t = _column_by_content(body, lambda c: len(c) < 120 and "报" in c, col)  # 年度报告, 年报, 报表, a title cut at 报…

@@ -51,3 +51,26 @@ def extract_xlsx(data: bytes) -> tuple[list[Token], str]:
                     continue
                 tokens.extend(cell_tokens(text, f"sheet {sheet.title} row {r} col {c}", len(tokens)))
     return tokens, "\n".join(plain)
+
+
+def sheet_grids(data: bytes) -> list[tuple[str, list[list[str]]]]:
+    """Each sheet's (title, rows of cell texts): for a scraper's export, whose column of report
+    texts makes every row a report of its own (extract.csvrows.grid_rows)."""
+    import openpyxl
+
+    check_archive(data, "xl/workbook.xml", "spreadsheet")
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as e:  # openpyxl raises several kinds for broken parts
+        raise DocxProblem(f"not a readable spreadsheet: {type(e).__name__}: {e}") from e
+    grids, cells = [], 0
+    for sheet in book.worksheets:
+        rows = []
+        for row in sheet.iter_rows(values_only=True):
+            cells += len(row)
+            if cells > MAX_CELLS:
+                raise DocxProblem(f"more than {MAX_CELLS} cells: a data file, not a report")
+            rows.append([_text(v) for v in row])
+        grids.append((sheet.title, rows))
+    book.close()
+    return grids
