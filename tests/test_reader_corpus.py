@@ -244,3 +244,26 @@ def test_generic_markdown_headers_are_no_rows():
     header's ordinals are no values, so no row is reported as outside the official format."""
     rep = report("2025_shuyang-county_txt.txt")
     assert rep.status == "ok" and rep.meta["message"] is None
+
+
+def _shuyang_as(change) -> tuple[dict, dict]:
+    from ogi.report import read_bytes
+
+    src = (RAW / "2025_shuyang-county_txt.txt").read_text(encoding="utf-8")
+    cells = lambda r: {c[1:4]: c[4:6] for c in r.cell_rows}  # noqa: E731
+    return cells(read_bytes(src.encode(), name="a.md")), cells(read_bytes(change(src).encode(), name="a.md"))
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda s: "\n".join(ln.strip().strip("|") if ln.startswith("|") else ln for ln in s.split("\n")),  # GFM tables without outer pipes
+        lambda s: "\n".join(ln.strip().strip("|") if ln.startswith("|") else ln for ln in s.replace("|---", "|-").split("\n")),  # and one-dash delimiters
+        lambda s: s.replace("| 0 |", "| 0&nbsp; |").replace("| 705 |", "| &#55;&#48;&#53; |"),  # character references a converter left
+    ],
+    ids=["no-outer-pipes", "one-dash-delimiters", "html-entities"],
+)
+def test_markdown_as_other_converters_write_it_reads_the_same(change):
+    """沭阳县 2025's markdown as other converters write tables: every cell as in the file itself."""
+    want, got = _shuyang_as(change)
+    assert len(want) == 200 and got == want

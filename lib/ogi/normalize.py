@@ -161,6 +161,24 @@ class Parsed(NamedTuple):  # a tuple: cheap to make for every cell
 _ARTIFACT_RE = re.compile("[" + re.escape(_ARTIFACTS) + "]")
 
 
+_ENTITY = re.compile(r"&(?:[a-zA-Z][a-zA-Z0-9]{1,31}|#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6});")
+
+
+def unescape_entities(text: str) -> str:
+    """HTML character references left in a text dump or a markdown conversion (`0&nbsp;`, `&lt;`,
+    `&#20844;`) → their characters, so a cell reads as what the page showed. A reference to a
+    line break becomes a space: line numbers (the locators) stay those of the file."""
+    if "&" not in text:
+        return text
+    import html
+
+    def one(m: re.Match) -> str:
+        ch = html.unescape(m.group())
+        return " " if ch in ("\n", "\r", "\r\n") else ch
+
+    return _ENTITY.sub(one, text)
+
+
 def clean_artifacts(text: str) -> str:
     """Replace mis-decoded characters (`9?`, `? 0`, NBSP) by spaces, keeping `?` between digits."""
     if not _ARTIFACT_RE.search(text):

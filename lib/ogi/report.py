@@ -35,7 +35,7 @@ from .problems import Kind, Problem
 from .problems import kinds as kinds_of
 from .problems import message as message_of
 from .problems import status as status_of
-from .normalize import DecodeError, decode, detect_script, looks_binary, nfkc, strip_pinyin, to_simplified
+from .normalize import DecodeError, decode, detect_script, looks_binary, nfkc, strip_pinyin, to_simplified, unescape_entities
 
 MAX_BYTES = 30 * 1024 * 1024  # a text or HTML report is well under 1 MB; larger files are not reports
 MAX_DOCUMENT_BYTES = 100 * 1024 * 1024  # PDF and Word files carry images and fonts
@@ -349,6 +349,7 @@ def _read(data: bytes, meta: dict, name: str, folder: Path | None = None) -> Rep
                 if pictures.scan.pages:
                     return build_report(tokens, plain, dict(meta), encoding, scan=pictures.scan)
         return report
+    text = unescape_entities(text)
     tokens, text_layout = read_text(text)
     return build_report(tokens, text, meta, encoding, repeats_merged=text_layout.repeats_merged)
 

@@ -10,6 +10,7 @@ Whatever the layout, cells are cut into tokens by `tokens.cell_tokens`.
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import NamedTuple
 
@@ -26,6 +27,36 @@ def unify_line_ends(text: str) -> str:
     if "\r" not in text:
         return text
     return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+_DELIMITER_ROW = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
+
+
+def outer_pipes(text: str) -> str:
+    """Markdown tables written without their outer pipes (`a | b` over `---|---`, as GFM allows)
+    get them, so every cell of a row is cut by pipes on both sides and a row's last cell is not
+    taken for the next row's first. A table is the line above a delimiter row, the delimiter row
+    and the lines after it that hold a pipe. Only characters within lines are added."""
+    if "-|" not in text and "|-" not in text and "| -" not in text and "- |" not in text:
+        return text
+    lines = text.split("\n")
+    in_table = False
+    for i, ln in enumerate(lines):
+        if "|" in ln and _DELIMITER_ROW.match(ln) and "-" in ln:
+            in_table = True
+            if i and "|" in lines[i - 1]:
+                lines[i - 1] = _closed(lines[i - 1])
+            lines[i] = _closed(ln)
+        elif in_table and "|" in ln:
+            lines[i] = _closed(ln)
+        else:
+            in_table = False
+    return "\n".join(lines)
+
+
+def _closed(line: str) -> str:
+    body = line.strip()
+    return ("" if body.startswith("|") else "| ") + body + ("" if body.endswith("|") else " |")
 
 
 def layout(text: str) -> str:
@@ -175,7 +206,7 @@ def merged_repeats(cells: list[tuple[str, str, int]]) -> bool:
 
 def read_text(text: str) -> tuple[list[Token], TextLayout]:
     """Tokens of a text report and the layout facts alignment needs."""
-    text = unify_line_ends(text)
+    text = outer_pipes(unify_line_ends(text))
     mode = layout(text)
     cells = text_cells(text, mode)
     tokens: list[Token] = []
