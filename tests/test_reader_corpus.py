@@ -267,3 +267,16 @@ def test_markdown_as_other_converters_write_it_reads_the_same(change):
     """沭阳县 2025's markdown as other converters write tables: every cell as in the file itself."""
     want, got = _shuyang_as(change)
     assert len(want) == 200 and got == want
+
+
+@pytest.mark.parametrize("marker", [r"\1/12", r"第\1页，共12页", r"共12页 第\1页", r"第 \1 页", r"- \1 -"])
+def test_page_markers_of_other_printers_between_torn_rows_are_no_cells(marker):
+    """上海 2025's torn conversion with its page markers (— 4 —) printed as other PDFs print them."""
+    import re
+
+    from ogi.report import read_bytes
+
+    src = (RAW / "2025_shanghai-office_md.md").read_text(encoding="utf-8")
+    cells = lambda r: {c[1:4]: c[4:6] for c in r.cell_rows}  # noqa: E731
+    want = cells(read_bytes(src.encode(), name="a.md"))
+    assert len(want) == 194 and cells(read_bytes(re.sub(r"— (\d+) —", marker, src).encode(), name="a.md")) == want

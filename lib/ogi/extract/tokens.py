@@ -88,9 +88,14 @@ def _split_piece(piece: str) -> list[tuple[str, str]]:
 
 
 _DIGIT = re.compile(r"\d")
-# page furniture between the parts of a table: "- 4 -", "第 4 页", "第4页 共12页", "Page 9 - …", "P. 9".
-# A bare number is not dropped: in one-cell-per-line layouts it is a cell.
-PAGE_NUMBER = re.compile(r"^\s*(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*共\s*\d{1,4}\s*页)?|(?:Page|P\.)\s*\d{1,4}\b.*)\s*$", re.I)
+# page furniture between the parts of a table: "- 4 -", "第 4 页", "第4页 共12页", "第4页，共12页",
+# "共12页 第4页", "4/12", "Page 9 - …", "P. 9". A bare number is not dropped: in one-cell-per-line
+# layouts it is a cell (and "4/12" is no count a cell could hold).
+PAGE_NUMBER = re.compile(
+    r"^\s*(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*[,，]?\s*共\s*\d{1,4}\s*页)?|共\s*\d{1,4}\s*页\s*[,，]?\s*第\s*\d{1,4}\s*页"
+    r"|\d{1,4}\s*/\s*\d{1,4}|(?:Page|P\.)\s*\d{1,4}\b.*)\s*$",
+    re.I,
+)
 
 
 def cell_tokens(cell: str, locator: str, cell_id: int = -1) -> list[Token]:
