@@ -12,7 +12,7 @@ import re
 
 from lxml import etree
 
-from .tokens import Token, cell_tokens
+from .tokens import PAGE_NUMBER, Token, cell_tokens
 
 _SKIP = {"script", "style", "noscript", "head", "title", "meta", "link", "iframe", "svg", "select", "option"}
 # page chrome outside the tables: navigation links, menus, forms (their text is never a report's)
@@ -121,8 +121,8 @@ def extract_html(html: str, images=None) -> tuple[list[Token], str]:
     def emit_text(text: str | None, el) -> None:
         if text and not text.isspace():
             loc = f"html line {el.sourceline}" if el.sourceline else "html"
-            for ln in text.split("\n"):
-                if ln and not ln.isspace():
+            for ln in text.split("\n"):  # a page marker between the parts of a table is no value
+                if ln and not ln.isspace() and not PAGE_NUMBER.match(ln):
                     tokens.extend(cell_tokens(ln, loc))
 
     def walk(el) -> None:
@@ -146,8 +146,32 @@ def extract_html(html: str, images=None) -> tuple[list[Token], str]:
             emit_text(child.tail, el)
 
     walk(_content_root(body, leaves))
+    tokens = _drop_page_numbers_between_tables(tokens)
     plain = re.sub(r"[ \t\r\f\v]+", " ", _cell_text(body))
     return tokens, plain
+
+
+_BARE_NUMBER = re.compile(r"^\d{1,4}$")
+
+
+def _drop_page_numbers_between_tables(tokens: list[Token]) -> list[Token]:
+    """A line that is only a number, in the text between two tables, is the page number of a Word
+    export where a table broke across pages (`</table><p>3</p><table>`), never a cell: kept, it
+    would shift the values of the table it interrupts."""
+    in_table = [not t.locator.startswith("html") for t in tokens]  # cells of tables (and of pictured tables)
+    drop = set()
+    i = 0
+    while i < len(tokens):
+        if in_table[i]:
+            i += 1
+            continue
+        j = i
+        while j < len(tokens) and not in_table[j]:
+            j += 1
+        if i > 0 and j < len(tokens):  # a gap with a table on both sides
+            drop.update(k for k in range(i, j) if tokens[k].part == 0 and tokens[k].kind == "value" and _BARE_NUMBER.match(tokens[k].raw))
+        i = j
+    return [t for k, t in enumerate(tokens) if k not in drop] if drop else tokens
 
 
 def _content_root(body, tables):
