@@ -246,12 +246,16 @@ def test_generic_markdown_headers_are_no_rows():
     assert rep.status == "ok" and rep.meta["message"] is None
 
 
+def _cells(rep) -> dict:
+    """(table, row, column) → (value, flag) of every cell a report read."""
+    return {c[1:4]: c[4:6] for c in rep.cell_rows}
+
+
 def _shuyang_as(change) -> tuple[dict, dict]:
     from ogi.report import read_bytes
 
     src = (RAW / "2025_shuyang-county_txt.txt").read_text(encoding="utf-8")
-    cells = lambda r: {c[1:4]: c[4:6] for c in r.cell_rows}  # noqa: E731
-    return cells(read_bytes(src.encode(), name="a.md")), cells(read_bytes(change(src).encode(), name="a.md"))
+    return _cells(read_bytes(src.encode(), name="a.md")), _cells(read_bytes(change(src).encode(), name="a.md"))
 
 
 @pytest.mark.parametrize(
@@ -277,9 +281,8 @@ def test_page_markers_of_other_printers_between_torn_rows_are_no_cells(marker):
     from ogi.report import read_bytes
 
     src = (RAW / "2025_shanghai-office_md.md").read_text(encoding="utf-8")
-    cells = lambda r: {c[1:4]: c[4:6] for c in r.cell_rows}  # noqa: E731
-    want = cells(read_bytes(src.encode(), name="a.md"))
-    assert len(want) == 194 and cells(read_bytes(re.sub(r"— (\d+) —", marker, src).encode(), name="a.md")) == want
+    want = _cells(read_bytes(src.encode(), name="a.md"))
+    assert len(want) == 194 and _cells(read_bytes(re.sub(r"— (\d+) —", marker, src).encode(), name="a.md")) == want
 
 
 def _split_every_table(html: str, at: int, marker: str | None) -> str:
@@ -313,8 +316,7 @@ def test_html_table_broken_across_pages_reads_the_same(name, marker):
     from ogi.report import read_bytes
 
     src = (RAW / name).read_bytes()
-    cells = lambda r: {c[1:4]: c[4:6] for c in r.cell_rows}  # noqa: E731
-    want = cells(read_bytes(src, name="a.html"))
+    want = _cells(read_bytes(src, name="a.html"))
     assert len(want) > 150
     for at in (3, 7, 12):
-        assert cells(read_bytes(_split_every_table(src.decode("utf-8"), at, marker).encode(), name="a.html")) == want, at
+        assert _cells(read_bytes(_split_every_table(src.decode("utf-8"), at, marker).encode(), name="a.html")) == want, at

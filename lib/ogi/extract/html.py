@@ -118,26 +118,51 @@ def extract_html(html: str, images=None) -> tuple[list[Token], str]:
     leaves = [t for t in body.iter("table") if t.find(".//table") is None]
     number = {t: n for n, t in enumerate(leaves, start=1)}
 
+    # A line that is only a number, between two tables, is the page number of a Word export whose
+    # table broke across pages (`</table><p>3</p><table>`), never a cell: kept, it would shift the
+    # values of the table it interrupts. Such lines after a table wait here until the next table.
+    after_table = False
+    page_numbers: list[tuple[int, int]] = []  # token ranges of bare-number lines since the last table
+
+    def table_begins() -> None:
+        nonlocal after_table
+        for lo, hi in reversed(page_numbers):
+            del tokens[lo:hi]
+        page_numbers.clear()
+        after_table = True
+
+    def emit_picture(src: str) -> None:
+        pictured = images(src, len(tokens))
+        if pictured:  # a table shown as a picture
+            table_begins()
+            tokens.extend(pictured)
+
     def emit_text(text: str | None, el) -> None:
         if text and not text.isspace():
             loc = f"html line {el.sourceline}" if el.sourceline else "html"
             for ln in text.split("\n"):  # a page marker between the parts of a table is no value
                 if ln and not ln.isspace() and not PAGE_NUMBER.match(ln):
+                    lo = len(tokens)
                     tokens.extend(cell_tokens(ln, loc))
+                    if after_table and _BARE_NUMBER.match(ln.strip()):
+                        page_numbers.append((lo, len(tokens)))
 
     def walk(el) -> None:
         if not isinstance(el.tag, str) or el.tag in _SKIP:
             return
         if images is not None and el.tag == "img":
-            tokens.extend(images(el.get("src") or "", len(tokens)))
+            emit_picture(el.get("src") or "")
             return
         if el.tag in _CHROME:
             if images is not None and el.tag == "a":  # a linked picture ("click to enlarge") is still the page's
                 for img in el.iter("img"):
-                    tokens.extend(images(img.get("src") or "", len(tokens)))
+                    emit_picture(img.get("src") or "")
             return
         if el in number:
-            for r, c, text in table_grid(el):
+            grid = table_grid(el)
+            if grid:
+                table_begins()
+            for r, c, text in grid:
                 tokens.extend(cell_tokens(text, f"table {number[el]} row {r + 1} col {c + 1}", len(tokens)))
             return
         emit_text(el.text, el)
@@ -146,32 +171,11 @@ def extract_html(html: str, images=None) -> tuple[list[Token], str]:
             emit_text(child.tail, el)
 
     walk(_content_root(body, leaves))
-    tokens = _drop_page_numbers_between_tables(tokens)
     plain = re.sub(r"[ \t\r\f\v]+", " ", _cell_text(body))
     return tokens, plain
 
 
 _BARE_NUMBER = re.compile(r"^\d{1,4}$")
-
-
-def _drop_page_numbers_between_tables(tokens: list[Token]) -> list[Token]:
-    """A line that is only a number, in the text between two tables, is the page number of a Word
-    export where a table broke across pages (`</table><p>3</p><table>`), never a cell: kept, it
-    would shift the values of the table it interrupts."""
-    in_table = [not t.locator.startswith("html") for t in tokens]  # cells of tables (and of pictured tables)
-    drop = set()
-    i = 0
-    while i < len(tokens):
-        if in_table[i]:
-            i += 1
-            continue
-        j = i
-        while j < len(tokens) and not in_table[j]:
-            j += 1
-        if i > 0 and j < len(tokens):  # a gap with a table on both sides
-            drop.update(k for k in range(i, j) if tokens[k].part == 0 and tokens[k].kind == "value" and _BARE_NUMBER.match(tokens[k].raw))
-        i = j
-    return [t for k, t in enumerate(tokens) if k not in drop] if drop else tokens
 
 
 def _content_root(body, tables):
