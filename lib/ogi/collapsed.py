@@ -204,13 +204,15 @@ class Propagator:
     """Arc consistency for integer equations over the unknowns' candidates: a candidate stays only
     while, for every equation, some choice of the other rows' candidates makes it hold. Only
     impossible candidates go, so a search afterwards finds the same solutions in smaller domains.
-    The sets of sums the other rows can reach are kept as bitsets (one Python int each)."""
+    The sets of sums the other rows can reach are kept as bitsets (one Python int each).
+
+    Inside, a domain is a list of candidate numbers: each candidate's contribution to each of its
+    equations is computed once, when it is first seen, and looked up by number afterwards (a
+    candidate tuple is hashed once, not at every revision)."""
 
     def __init__(self, equations: Sequence[Equation], num: Callable) -> None:
         self.equations = list(equations)
         self.num = num  # a candidate's cell → number, or None when it cannot be judged
-        self._contrib: dict[tuple[int, str, tuple], int | None] = {}
-        self._summaries: dict[tuple[int, str], tuple[list, tuple | None]] = {}
         self.by_key: dict[str, list[int]] = {}
         self.terms: list[dict[str, list[tuple[int, float]]]] = []
         for e, eq in enumerate(self.equations):
@@ -221,28 +223,51 @@ class Propagator:
                 if e not in self.by_key[k]:
                     self.by_key[k].append(e)
             self.terms.append(grouped)
+        self._cands: dict[str, list[tuple]] = {}  # key → its candidates, by number
+        self._number: dict[str, dict[tuple, int]] = {}
+        self._contrib: dict[tuple[int, str], list[int | None]] = {}  # (equation, key) → contribution by number
+        self._summaries: dict[tuple[int, str], tuple[list, tuple | None]] = {}
 
-    def contribution(self, e: int, key: str, cand: tuple) -> int | None:
-        memo = (e, key, cand)
-        if memo not in self._contrib:
-            s = 0.0
-            for j, c in self.terms[e][key]:
-                x = self.num(cand[j])
-                if x is None:
-                    s = None
-                    break
-                s += c * x
-            self._contrib[memo] = int(s) if s is not None and float(s).is_integer() else None
-        return self._contrib[memo]
+    def numbered(self, domains: dict[str, list[tuple]]) -> dict[str, list[int]]:
+        """The domains as candidate numbers, numbering (and computing the contributions of) the
+        candidates not seen before."""
+        out = {}
+        for k, cands in domains.items():
+            number = self._number.setdefault(k, {})
+            known = self._cands.setdefault(k, [])
+            idx = []
+            for c in cands:
+                i = number.get(c)
+                if i is None:
+                    i = number[c] = len(known)
+                    known.append(c)
+                    for e in self.by_key.get(k, ()):
+                        self._contrib.setdefault((e, k), []).append(self._contribution(e, k, c))
+                idx.append(i)
+            out[k] = idx
+        return out
 
-    def _summary(self, e: int, key: str, domain: list[tuple]) -> tuple | None:
+    def candidate(self, key: str, i: int) -> tuple:
+        return self._cands[key][i]
+
+    def _contribution(self, e: int, key: str, cand: tuple) -> int | None:
+        s = 0.0
+        for j, c in self.terms[e][key]:
+            x = self.num(cand[j])
+            if x is None:
+                return None
+            s += c * x
+        return int(s) if float(s).is_integer() else None
+
+    def _summary(self, e: int, key: str, domain: list[int]) -> tuple | None:
         """The domain's contributions to equation e, their minimum, the offsets above it, the
         largest offset and the offsets mirrored below it; cached while the very same domain list
         is passed (domains are replaced, never changed in place)."""
         cached = self._summaries.get((e, key))
         if cached is not None and cached[0] is domain:
             return cached[1]
-        vals = [self.contribution(e, key, c) for c in domain]
+        contrib = self._contrib[(e, key)]
+        vals = [contrib[i] for i in domain]
         if None in vals:
             out = None
         else:
@@ -253,10 +278,17 @@ class Propagator:
         self._summaries[(e, key)] = (domain, out)
         return out
 
-    def __call__(self, domains: dict[str, list[tuple]], changed: dict[str, list[tuple]] | None = None) -> dict[str, list[tuple]] | None:
-        """The domains with every unsupported candidate removed; None when one runs empty.
-        `changed`: the unknowns whose domains shrank since the domains were last consistent, each
-        with its domain before; only the equations where its contributions moved are revised."""
+    def __call__(self, domains: dict[str, list[tuple]]) -> dict[str, list[tuple]] | None:
+        """The domains with every unsupported candidate removed; None when one runs empty."""
+        got = self.narrow(self.numbered(domains))
+        if got is None:
+            return None
+        return {k: [self._cands[k][i] for i in idx] for k, idx in got.items()}
+
+    def narrow(self, domains: dict[str, list[int]], changed: dict[str, list[int]] | None = None) -> dict[str, list[int]] | None:
+        """`__call__` on numbered domains. `changed`: the unknowns whose domains shrank since the
+        domains were last consistent, each with its domain before; only the equations where its
+        contributions moved are revised."""
         domains = dict(domains)
         if changed is None:
             queue = list(range(len(self.equations)))
@@ -276,13 +308,14 @@ class Propagator:
                         queue.append(e2)
         return domains
 
-    def _moved(self, e: int, key: str, before: list[tuple], after: list[tuple]) -> bool:
+    def _moved(self, e: int, key: str, before: list[int], after: list[int]) -> bool:
         """Whether narrowing key's domain changed the set of its contributions to equation e: a
         revision of e sees only that set, so when it stays the same, e has nothing new to remove."""
-        now = {self.contribution(e, key, c) for c in after}
-        return None in now or now != {self.contribution(e, key, c) for c in before}
+        contrib = self._contrib[(e, key)]
+        now = {contrib[i] for i in after}
+        return None in now or now != {contrib[i] for i in before}
 
-    def _revise(self, e: int, domains: dict[str, list[tuple]]) -> list[tuple[str, list[tuple]]] | None:
+    def _revise(self, e: int, domains: dict[str, list[int]]) -> list[tuple[str, list[int]]] | None:
         """Remove the candidates equation e cannot support; the keys that shrank, with their
         domains before (None when a domain runs empty)."""
         keys = [k for k in self.terms[e] if k in domains]
@@ -353,18 +386,18 @@ class _Budget(Exception):
     pass
 
 
-def _descend(d: dict[str, list[tuple]] | None, chosen: dict[str, list[tuple]], consistent, propagate: Propagator, nodes: list[int]) -> dict | None:
-    """Depth-first: propagate the last choice (`chosen`: its key and domain before), then try each
-    candidate of the smallest open domain."""
+def _descend(d: dict[str, list[int]] | None, chosen: dict[str, list[int]], consistent, propagate: Propagator, nodes: list[int]) -> dict | None:
+    """Depth-first on numbered domains: propagate the last choice (`chosen`: its key and domain
+    before), then try each candidate of the smallest open domain."""
     nodes[0] -= 1
     if nodes[0] < 0:
         raise _Budget
-    d = propagate(d, chosen)
+    d = propagate.narrow(d, chosen)
     if d is None:
         return None
     open_keys = [k for k in d if len(d[k]) > 1]
     if not open_keys:
-        a = {k: v[0] for k, v in d.items()}
+        a = {k: propagate.candidate(k, v[0]) for k, v in d.items()}
         return a if consistent(a) else None
     k = min(open_keys, key=lambda k: len(d[k]))
     for c in d[k]:
@@ -380,7 +413,7 @@ def witness(domains: dict[str, list[tuple]], consistent, propagate: Propagator, 
     (assignment or None, True when the search finished within max_nodes). The search is
     complete: None within its budget means no assignment exists."""
     try:
-        return _descend(domains, {}, consistent, propagate, [max_nodes]), True
+        return _descend(propagate.numbered(domains), {}, consistent, propagate, [max_nodes]), True
     except _Budget:
         return None, False
 
