@@ -430,15 +430,16 @@ def _placed_cells(table: str, cols, short: Short, values, alternatives, reason) 
     out = []
     first = short.tokens[0]
     how = _MODEL_NOTE[short.model]
+    placed = [short.index_of.get(a) for a in alternatives]  # each alternative's printed value per cell
     for i, col in enumerate(cols):
         v = values[i]
-        srcs = {short.index_of.get(a, ())[i] if short.index_of.get(a) else None for a in alternatives}
+        srcs = {idx[i] if idx else None for idx in placed}
         src = srcs.pop() if len(srcs) == 1 else None
         tok = short.tokens[src] if isinstance(src, int) else None
         loc = tok.locator if tok else f"{first.locator} (row of {len(short.tokens)} printed values)"
         raw = tok.raw if tok else " ".join(t.raw for t in short.tokens)  # the row as printed when no one token is the cell
         if v is None:  # the placements disagree
-            shown = ", ".join(sorted({_shown(a[i]) for a in alternatives}))
+            shown = ", ".join(sorted({_shown(x) for x in {a[i] for a in alternatives}}))
             out.append(Cell(table, short.row, col, None, "unreadable", " ".join(t.raw for t in short.tokens), loc, f"{how}; {reason or 'several placements'}; candidates {shown}", "placed"))
         elif v is placement.MISSING:
             out.append(Cell(table, short.row, col, None, "unreadable", "", loc, f"{how}; this cell is not printed", "placed"))

@@ -46,19 +46,15 @@ def placements(values: Sequence, n: int, model: str, blocks: Sequence[int] = ())
         pos += size
     out: list[tuple] = []
     cells: list = []
-
-    def number(i) -> float | None:
-        if isinstance(i, Mark):
-            return None if i is MISSING else 0.0
-        v = values[i]
-        return None if v is MISSING else (0.0 if v is BLANK else v)
+    nums: list = []  # the number of each placed cell (None: undecidable), kept alongside `cells`
+    value_num = [None if v is MISSING else (0.0 if v is BLANK else v) for v in values]
+    filler_num = None if filler is MISSING else 0.0
 
     def block_holds(end: int) -> bool:
-        start = ends[end]
-        nums = [number(i) for i in cells[start : end + 1]]
-        if any(x is None for x in nums):
+        part = nums[ends[end] : end + 1]
+        if None in part:
             return True
-        return abs(sum(nums[:-1]) - nums[-1]) <= 1e-6
+        return abs(sum(part[:-1]) - part[-1]) <= 1e-6
 
     def go(cell: int, j: int) -> bool:
         """Cells before `cell` are placed and values[:j] used; False once the cap is reached."""
@@ -76,11 +72,14 @@ def placements(values: Sequence, n: int, model: str, blocks: Sequence[int] = ())
             options.append(filler)
         for choice in options:
             cells.append(choice)
+            nums.append(filler_num if choice is filler else value_num[choice])
             ok = cell not in ends or block_holds(cell)
             if ok and not go(cell + 1, j + 1 if choice == j else j):
                 cells.pop()
+                nums.pop()
                 return False
             cells.pop()
+            nums.pop()
         return True
 
     go(0, 0)
