@@ -225,8 +225,8 @@ class Propagator:
             self.terms.append(grouped)
         self._cands: dict[str, list[tuple]] = {}  # key → its candidates, by number
         self._number: dict[str, dict[tuple, int]] = {}
-        self._contrib: dict[tuple[int, str], list[int | None]] = {}  # (equation, key) → contribution by number
-        self._summaries: dict[tuple[int, str], tuple[list, tuple | None]] = {}
+        self._contrib: list[dict[str, list[int | None]]] = [{} for _ in self.equations]  # [equation][key] → contribution by number
+        self._summaries: list[dict[str, tuple[list, tuple | None]]] = [{} for _ in self.equations]
 
     def numbered(self, domains: dict[str, list[tuple]]) -> dict[str, list[int]]:
         """The domains as candidate numbers, numbering (and computing the contributions of) the
@@ -242,7 +242,7 @@ class Propagator:
                     i = number[c] = len(known)
                     known.append(c)
                     for e in self.by_key.get(k, ()):
-                        self._contrib.setdefault((e, k), []).append(self._contribution(e, k, c))
+                        self._contrib[e].setdefault(k, []).append(self._contribution(e, k, c))
                 idx.append(i)
             out[k] = idx
         return out
@@ -263,10 +263,10 @@ class Propagator:
         """The domain's contributions to equation e, their minimum, the offsets above it, the
         largest offset and the offsets mirrored below it; cached while the very same domain list
         is passed (domains are replaced, never changed in place)."""
-        cached = self._summaries.get((e, key))
+        cached = self._summaries[e].get(key)
         if cached is not None and cached[0] is domain:
             return cached[1]
-        contrib = self._contrib[(e, key)]
+        contrib = self._contrib[e][key]
         vals = [contrib[i] for i in domain]
         if None in vals:
             out = None
@@ -275,7 +275,7 @@ class Propagator:
             offs = {v - low for v in vals}
             top = max(offs)
             out = (vals, low, offs, top, {top - o for o in offs})
-        self._summaries[(e, key)] = (domain, out)
+        self._summaries[e][key] = (domain, out)
         return out
 
     def __call__(self, domains: dict[str, list[tuple]]) -> dict[str, list[tuple]] | None:
@@ -311,23 +311,25 @@ class Propagator:
     def _moved(self, e: int, key: str, before: list[int], after: list[int]) -> bool:
         """Whether narrowing key's domain changed the set of its contributions to equation e: a
         revision of e sees only that set, so when it stays the same, e has nothing new to remove."""
-        contrib = self._contrib[(e, key)]
+        contrib = self._contrib[e][key]
         now = {contrib[i] for i in after}
         return None in now or now != {contrib[i] for i in before}
 
     def _revise(self, e: int, domains: dict[str, list[int]]) -> list[tuple[str, list[int]]] | None:
         """Remove the candidates equation e cannot support; the keys that shrank, with their
         domains before (None when a domain runs empty)."""
-        keys = [k for k in self.terms[e] if k in domains]
-        if len(keys) < len(self.terms[e]):
-            return []  # a row of the equation is not among the unknowns being solved
+        summaries = self._summaries[e]
         contrib, lows, sets, tops, mirrored, open_keys = [], [], [], [], [], []
-        fixed = 0  # the rows already down to one candidate count as constants
-        for k in keys:
-            got = self._summary(e, k, domains[k])
+        fixed = 0  # rows whose candidates all contribute the same (one candidate, say) count as constants
+        for k in self.terms[e]:
+            domain = domains.get(k)
+            if domain is None:
+                return []  # a row of the equation is not among the unknowns being solved
+            cached = summaries.get(k)
+            got = cached[1] if cached is not None and cached[0] is domain else self._summary(e, k, domain)
             if got is None:
                 return []  # a cell that cannot be judged: the equation decides nothing
-            if len(domains[k]) == 1:
+            if not got[3]:
                 fixed += got[1]
                 continue
             open_keys.append(k)
@@ -338,9 +340,13 @@ class Propagator:
             mirrored.append(got[4])
         if not open_keys:
             return [] if fixed == self.equations[e].const else None
-        keys = open_keys
         if sum(tops) > MAX_SUM_WIDTH:  # bitsets this wide cost more than they save
             return []
+        # what the open rows' offsets above their minimums must add up to
+        need = self.equations[e].const - fixed - sum(lows)
+        if need != int(need) or need < 0:
+            return None
+        need = int(need)
         prefix = [1]
         for offs in sets[:-1]:
             prefix.append(_shifted_or(prefix[-1], offs))
@@ -351,19 +357,13 @@ class Propagator:
             reach.append(reach[-1] + top)
         suffix.reverse()
         reach.reverse()
-        target = self.equations[e].const - fixed
         changed = []
-        total_low = sum(lows)
-        for i, k in enumerate(keys):
+        for i, k in enumerate(open_keys):
             before, after, top = prefix[i], suffix[i], reach[i]
             bad = set()
             for off in sets[i]:
-                t = target - total_low - off  # what the other rows' offsets must add up to
-                if t != int(t) or t < 0:
-                    bad.add(off)
-                    continue
-                shift = int(t) - top  # a prefix sum a and a later sum b with a + b = t: a = (top − b) + shift
-                if not before & ((after << shift) if shift >= 0 else (after >> -shift)):
+                shift = need - off - top  # a prefix sum a and a later sum b with a + b = need − off: a = (top − b) + shift
+                if off > need or not before & ((after << shift) if shift >= 0 else (after >> -shift)):
                     bad.add(off)
             if bad:
                 low = lows[i]
