@@ -136,8 +136,10 @@ RULES = ("same_report", "active_stock")
 
 def with_settled_columns(cells: pd.DataFrame) -> pd.DataFrame:
     """The cells with SETTLED_COLUMNS (null where a cell was read from its own report)."""
+    import pyarrow as pa
+
     missing = [c for c in SETTLED_COLUMNS if c not in cells.columns]
-    return cells.assign(**{c: pd.array([None] * len(cells), dtype="string") for c in missing}) if missing else cells
+    return cells.assign(**{c: pd.array(pa.nulls(len(cells), pa.large_string()), dtype="string") for c in missing}) if missing else cells
 
 
 def _settled_by_stock(reports: pd.DataFrame, cells: pd.DataFrame) -> set[tuple[str, str, int]]:

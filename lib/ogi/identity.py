@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from .normalize import nfkc, to_simplified
@@ -153,10 +153,20 @@ def identity_frame(agencies: pd.Series) -> pd.DataFrame:
     """The IDENTITY_COLUMNS for a column of agency names, row for row (nulls where unknown)."""
     import pandas as pd
 
-    found = identify(agencies.dropna().unique())
-    empty = asdict(Identity(None))
-    rows = [asdict(found[a]) if isinstance(a, str) and a in found else empty for a in agencies]
+    def row(i: Identity) -> tuple:
+        return tuple(getattr(i, c) for c in IDENTITY_COLUMNS)
+
+    found = {name: row(i) for name, i in identify(agencies.dropna().unique()).items()}  # once per distinct name
+    empty = row(Identity(None))
+    rows = [found.get(a, empty) if isinstance(a, str) else empty for a in agencies]
     return pd.DataFrame(rows, columns=IDENTITY_COLUMNS, index=agencies.index).astype("string")
+
+
+def _counts(ids: pd.Series) -> pd.Series:
+    """How many times each report_id occurs, indexed by the id as text."""
+    counts = ids.value_counts()
+    counts.index = counts.index.astype(str)
+    return counts.astype("float64")
 
 
 STATUS_RANK = {"ok": 0, "partial": 1, "failed": 2, "not_a_report": 3}
@@ -171,10 +181,9 @@ def primaries(reports: pd.DataFrame, cells: pd.DataFrame) -> pd.DataFrame:
     import pandas as pd
 
     rid = reports["report_id"].astype(str)
-    cid = cells["report_id"].astype(str)
-    flags = cells["flag"].astype(str)
-    unreadable = cid[flags == "unreadable"].value_counts()
-    read = cid[flags.isin(["value", "blank", "not_applicable"])].value_counts()
+    cid, flags = cells["report_id"], cells["flag"]  # categorical in a store: counted by code, not as text
+    unreadable = _counts(cid[flags == "unreadable"])
+    read = _counts(cid[flags.isin(["value", "blank", "not_applicable"])])
     order = pd.DataFrame(
         {
             "report_id": rid,
