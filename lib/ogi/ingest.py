@@ -8,6 +8,7 @@ into place at the end, so an interrupted ingest leaves the previous store intact
 from __future__ import annotations
 
 import csv
+import gc
 import hashlib
 import json
 import logging
@@ -18,6 +19,7 @@ import sys
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
+from contextlib import contextmanager
 from concurrent.futures.process import BrokenProcessPool
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -319,6 +321,17 @@ def _show_progress() -> bool:
 CHUNK = 16  # files per task: fewer round trips between processes
 
 
+GC_THRESHOLD = (50_000, 20, 20)  # collections while reading a corpus (Python's default: 700, 10, 10)
+
+
+def _worker_start() -> None:
+    """A worker's garbage collector: the modules it was forked with are frozen out of every
+    collection, and collections run less often (a reading allocates tuples by the hundred
+    thousand, nearly none in cycles). The collector took about 5 % of a worker's time."""
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLD)
+
+
 def read_chunk(paths_: list[str], timeout: float) -> list[tuple]:
     """Worker: read several files, each under its own time limit."""
     return [read_one(path, timeout) for path in paths_]
@@ -342,7 +355,7 @@ def _run_pool(todo: list[Path], jobs: int, timeout: float, done: Callable[[list[
         groups = [[c] for c in chunks] if isolate else [chunks]
         for group in groups:
             try:
-                with ProcessPoolExecutor(max_workers=1 if isolate else jobs) as pool:
+                with ProcessPoolExecutor(max_workers=1 if isolate else jobs, initializer=_worker_start) as pool:
                     futures = {pool.submit(read_chunk, [str(p) for p in chunk], timeout): chunk for chunk in group}
                     for fut in as_completed(futures):
                         chunk = futures[fut]
@@ -424,6 +437,23 @@ def ingest(
     dask_address: str | None = None,
 ) -> IngestResult:
     """Read every file under raw_dir and write reports/cells/checks Parquet tables to out_dir."""
+    with _few_collections():
+        return _ingest(raw_dir, out_dir, jobs=jobs, force=force, timeout=timeout, dask_address=dask_address)
+
+
+@contextmanager
+def _few_collections():
+    """The garbage collector runs less often while a corpus is assembled: the readings are
+    hundreds of thousands of long-lived objects that every full collection would walk again."""
+    old = gc.get_threshold()
+    gc.set_threshold(*GC_THRESHOLD)
+    try:
+        yield
+    finally:
+        gc.set_threshold(*old)
+
+
+def _ingest(raw_dir, out_dir, *, jobs, force, timeout, dask_address) -> IngestResult:
     t0 = time.perf_counter()
     raw_dir = Path(raw_dir or paths.RAW).resolve()
     out_dir = Path(out_dir or paths.PROCESSED).resolve()
