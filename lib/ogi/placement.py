@@ -13,6 +13,7 @@ a cell is taken only when every surviving candidate agrees on it.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Sequence
 
 class Mark:
@@ -39,6 +40,8 @@ def placements(values: Sequence, n: int, model: str, blocks: Sequence[int] = ())
     if not 0 < m <= n:
         return []
     filler = None if model == "merged" else (BLANK if model == "dropped" else MISSING)
+    if filler is not None and tuple(blocks) in ((), (n,)):
+        return _spread(m, n, filler, [_number(v) for v in values], bool(blocks))
     ends = {}
     pos = 0
     for size in blocks:
@@ -47,8 +50,8 @@ def placements(values: Sequence, n: int, model: str, blocks: Sequence[int] = ())
     out: list[tuple] = []
     cells: list = []
     nums: list = []  # the number of each placed cell (None: undecidable), kept alongside `cells`
-    value_num = [None if v is MISSING else (0.0 if v is BLANK else v) for v in values]
-    filler_num = None if filler is MISSING else 0.0
+    value_num = [_number(v) for v in values]
+    filler_num = _number(filler)
 
     def block_holds(end: int) -> bool:
         part = nums[ends[end] : end + 1]
@@ -83,6 +86,32 @@ def placements(values: Sequence, n: int, model: str, blocks: Sequence[int] = ())
         return True
 
     go(0, 0)
+    return out
+
+
+def _number(v) -> float | None:
+    return None if v is MISSING else (0.0 if v is BLANK else v)
+
+
+def _spread(m: int, n: int, filler: Mark, value_num: list, one_block: bool) -> list[tuple]:
+    """`placements` of m values kept in order among n cells with `filler` elsewhere, for a row
+    that is at most one block: every choice of the values' positions, in the order the cell by
+    cell search would list them (earliest positions first), filtered by the block's sum."""
+    out: list[tuple] = []
+    filler_num = _number(filler)
+    for at in itertools.combinations(range(n), m):
+        cells = [filler] * n
+        for j, cell in enumerate(at):
+            cells[cell] = j
+        if one_block:
+            nums = [filler_num] * n
+            for j, cell in enumerate(at):
+                nums[cell] = value_num[j]
+            if None not in nums and abs(sum(nums[:-1]) - nums[-1]) > 1e-6:
+                continue
+        out.append(tuple(cells))
+        if len(out) > MAX_PLACEMENTS:
+            break
     return out
 
 
