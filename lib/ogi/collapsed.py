@@ -283,7 +283,7 @@ class Propagator:
         got = self.narrow(self.numbered(domains))
         if got is None:
             return None
-        return {k: [self._cands[k][i] for i in idx] for k, idx in got.items()}
+        return {k: [self.candidate(k, i) for i in idx] for k, idx in got.items()}
 
     def narrow(self, domains: dict[str, list[int]], changed: dict[str, list[int]] | None = None) -> dict[str, list[int]] | None:
         """`__call__` on numbered domains. `changed`: the unknowns whose domains shrank since the

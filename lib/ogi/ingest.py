@@ -19,9 +19,9 @@ import sys
 import threading
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
-from contextlib import contextmanager
 from concurrent.futures.process import BrokenProcessPool
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 

@@ -54,10 +54,7 @@ def placements(values: Sequence, n: int, model: str, blocks: Sequence[int] = ())
     filler_num = _number(filler)
 
     def block_holds(end: int) -> bool:
-        part = nums[ends[end] : end + 1]
-        if None in part:
-            return True
-        return abs(sum(part[:-1]) - part[-1]) <= 1e-6
+        return _adds_up(nums[ends[end] : end + 1])
 
     def go(cell: int, j: int) -> bool:
         """Cells before `cell` are placed and values[:j] used; False once the cap is reached."""
@@ -90,7 +87,13 @@ def placements(values: Sequence, n: int, model: str, blocks: Sequence[int] = ())
 
 
 def _number(v) -> float | None:
+    """A cell's number for a block's sum: blank is 0, a lost cell undecidable (None)."""
     return None if v is MISSING else (0.0 if v is BLANK else v)
+
+
+def _adds_up(nums: list) -> bool:
+    """A block's last number is the sum of the others; a block with an undecidable cell passes."""
+    return None in nums or abs(sum(nums[:-1]) - nums[-1]) <= 1e-6
 
 
 def _spread(m: int, n: int, filler: Mark, value_num: list, one_block: bool) -> list[tuple]:
@@ -107,7 +110,7 @@ def _spread(m: int, n: int, filler: Mark, value_num: list, one_block: bool) -> l
             nums = [filler_num] * n
             for j, cell in enumerate(at):
                 nums[cell] = value_num[j]
-            if None not in nums and abs(sum(nums[:-1]) - nums[-1]) > 1e-6:
+            if not _adds_up(nums):
                 continue
         out.append(tuple(cells))
         if len(out) > MAX_PLACEMENTS:
@@ -122,9 +125,6 @@ def holds(candidate: tuple, blocks: Sequence[int]) -> bool:
     for size in blocks:
         part = candidate[pos : pos + size]
         pos += size
-        if any(v is MISSING for v in part):
-            continue
-        nums = [0.0 if v is BLANK else v for v in part]
-        if abs(sum(nums[:-1]) - nums[-1]) > 1e-6:
+        if not _adds_up([_number(v) for v in part]):
             return False
     return True
