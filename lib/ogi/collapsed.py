@@ -230,34 +230,30 @@ class Propagator:
 
     def numbered(self, domains: dict[str, list[tuple]]) -> dict[str, list[int]]:
         """The domains as candidate numbers, numbering (and computing the contributions of) the
-        candidates not seen before."""
+        candidates not seen before. A new candidate's cells become numbers once, for all of its
+        equations."""
         out = {}
+        num = self.num
         for k, cands in domains.items():
             number = self._number.setdefault(k, {})
             known = self._cands.setdefault(k, [])
+            equations = [(self._contrib[e].setdefault(k, []), self.terms[e][k]) for e in self.by_key.get(k, ())]
             idx = []
             for c in cands:
                 i = number.get(c)
                 if i is None:
                     i = number[c] = len(known)
                     known.append(c)
-                    for e in self.by_key.get(k, ()):
-                        self._contrib[e].setdefault(k, []).append(self._contribution(e, k, c))
+                    if equations:
+                        cells = [num(x) for x in c]
+                        for contrib, terms in equations:
+                            contrib.append(_contribution(cells, terms))
                 idx.append(i)
             out[k] = idx
         return out
 
     def candidate(self, key: str, i: int) -> tuple:
         return self._cands[key][i]
-
-    def _contribution(self, e: int, key: str, cand: tuple) -> int | None:
-        s = 0.0
-        for j, c in self.terms[e][key]:
-            x = self.num(cand[j])
-            if x is None:
-                return None
-            s += c * x
-        return int(s) if float(s).is_integer() else None
 
     def _summary(self, e: int, key: str, domain: list[int]) -> tuple | None:
         """The domain's contributions to equation e, their minimum, the offsets above it, the
@@ -380,6 +376,18 @@ def _shifted_or(bits: int, offsets) -> int:
     for d in offsets:
         out |= bits << d
     return out
+
+
+def _contribution(cells: list[float | None], terms: list[tuple[int, float]]) -> int | None:
+    """Σ coefficient·cell over one equation's cells of one candidate; None when a cell cannot be
+    judged or the sum is no integer."""
+    s = 0.0
+    for j, c in terms:
+        x = cells[j]
+        if x is None:
+            return None
+        s += c * x
+    return int(s) if s.is_integer() else None
 
 
 class _Budget(Exception):

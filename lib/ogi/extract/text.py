@@ -84,9 +84,14 @@ def text_cells(text: str, mode: str | None = None) -> list[tuple[str, str, int]]
         cells_in_line: dict[int, int] = {}
         line = 1
         rows = text.split("\n")
+        table_line = [r.count("|") >= 2 for r in rows]  # a table row: two or more cell separators
         for seg in text.split("|"):
             nl = seg.count("\n")
-            if nl and _table_line(rows, line - 1) and _table_line(rows, line - 1 + nl):
+            if not nl:  # within a line: one explicit cell, empty or not
+                n = cells_in_line[line] = cells_in_line.get(line, 0) + 1
+                cells.append((seg if seg.strip() else "", f"line {line} cell {n}", len(cells)))
+                continue
+            if table_line[line - 1] and table_line[line - 1 + nl]:
                 # from one table row to the next: the row boundary ends a run of values, so an empty
                 # first cell stays in its row and the previous row's padding never shifts it
                 head, _, tail = seg.rpartition("\n")
@@ -98,21 +103,20 @@ def text_cells(text: str, mode: str | None = None) -> list[tuple[str, str, int]]
                 if tail.strip() or not rows[at - 1].lstrip().startswith("|"):
                     cells_in_line[at] = 1
                     cells.append((tail, f"line {at} cell 1", len(cells)))
-                line += nl
-                continue
-            if seg.strip():
+            elif seg.strip():
                 # outside the tables a segment may hold several lines: one cell per line
                 parts = seg.split("\n")
-                explicit = len([p for p in parts if p.strip()]) == 1
-                for k, part in enumerate(parts):
-                    if part.strip() and not (len(parts) > 1 and PAGE_NUMBER.match(part)):  # "— 4 —" between rows
+                filled = [(k, part) for k, part in enumerate(parts) if part.strip()]
+                explicit = len(filled) == 1
+                for k, part in filled:
+                    if not PAGE_NUMBER.match(part):  # "— 4 —" between rows
                         n = cells_in_line[line + k] = cells_in_line.get(line + k, 0) + 1
                         cells.append((part, f"line {line + k} cell {n}", len(cells) if explicit else -1))
             else:
                 at = line + seg.rstrip("\n").count("\n")
                 n = cells_in_line[at] = cells_in_line.get(at, 0) + 1
                 cells.append(("", f"line {at} cell {n}", len(cells)))
-            line += seg.count("\n")
+            line += nl
         return cells
     lines = text.split("\n")
     if mode == "tab":
@@ -183,11 +187,6 @@ def _tab_cells(lines: list[str]) -> list[tuple[str, str, int]]:
         for k, seg in enumerate(segs, start=1):
             cells.append((seg, f"line {i} cell {k}", len(cells)))
     return cells
-
-
-def _table_line(rows: list[str], i: int) -> bool:
-    """A line holding a table row: two or more cell separators."""
-    return 0 <= i < len(rows) and rows[i].count("|") >= 2
 
 
 def merged_repeats(cells: list[tuple[str, str, int]]) -> bool:
