@@ -53,8 +53,10 @@ _SENTENCE = re.compile(r"[^。！？；\n]+[。！？；]?")
 _CLAUSE = re.compile(r"[^，,；;]+")
 # A figure with its unit: 12件, 3.5万元, 20余条. Searched from the digit (a regex that starts with an
 # optional word is tried at every character of every sentence); the word before it, when one of
-# _BEFORE, is looked up afterwards.
-_FIGURE = re.compile(r"(\d+(?:\.\d+)?)\s*(余|多)?\s*(万元|元|件|条|个|起|宗|份|次|篇)")
+# _BEFORE, is looked up afterwards. The digits are taken possessively (\d++): giving one back
+# leaves a digit where a unit must follow, so no match is lost, and a table's long runs of digits
+# without a unit are not retried digit by digit.
+_FIGURE = re.compile(r"(\d++(?:\.\d++)?)\s*(余|多)?\s*(万元|元|件|条|个|起|宗|份|次|篇)")
 _BEFORE = ("超过", "共计", "累计", "约", "近", "逾", "共")  # longest first: 共计12件 is 共计, not 共
 _APPROXIMATE = ("约", "近", "超过", "逾")
 
@@ -126,7 +128,7 @@ def _appeal_kind(text: str) -> str | None:
 
 _HEADED = re.compile(r"\s*(?:[一二三四五六七八九十]、|[（(][一二三四五六七八九十][)）])")
 _BREAK = re.compile(r"[ \t]*\n[ \t]*")
-_HEADING = re.compile(r"(?=[一二三四五六]、)|(?=[（(][一二三四五六七八九十][)）])")
+_HEADING = re.compile(r"[一二三四五六](?=、)|[（(](?=[一二三四五六七八九十][)）])")  # where a heading starts (its first character starts the scan)
 
 
 _IN_WORDS = re.compile(r"未|没有|无|零|均")  # the words every claim without a figure starts from (zeros, 均获维持)

@@ -247,7 +247,13 @@ class Propagator:
                     if equations:
                         cells = [num(x) for x in c]
                         for contrib, terms in equations:
-                            contrib.append(_contribution(cells, terms))
+                            if len(terms) == 1:  # the usual term: one cell of the row, coefficient ±1
+                                j, coefficient = terms[0]
+                                x = cells[j]
+                                v = None if x is None else coefficient * x
+                                contrib.append(None if v is None or not v.is_integer() else int(v))
+                            else:
+                                contrib.append(_contribution(cells, terms))
                 idx.append(i)
             out[k] = idx
         return out
@@ -259,17 +265,17 @@ class Propagator:
         """The domain's contributions to equation e, their minimum, the offsets above it, the
         largest offset and the offsets mirrored below it; cached while the very same domain list
         is passed (domains are replaced, never changed in place)."""
-        cached = self._summaries[e].get(key)
-        if cached is not None and cached[0] is domain:
-            return cached[1]
         contrib = self._contrib[e][key]
         vals = [contrib[i] for i in domain]
-        if None in vals:
+        distinct = set(vals)
+        if None in distinct:
             out = None
+        elif len(distinct) == 1:
+            out = (vals, vals[0], _ONLY_ZERO, 0, _ONLY_ZERO)  # one contribution: a constant of the equation
         else:
-            low = min(vals)
-            offs = {v - low for v in vals}
-            top = max(offs)
+            low = min(distinct)
+            top = max(distinct) - low
+            offs = {v - low for v in distinct}
             out = (vals, low, offs, top, {top - o for o in offs})
         self._summaries[e][key] = (domain, out)
         return out
@@ -315,7 +321,7 @@ class Propagator:
         """Remove the candidates equation e cannot support; the keys that shrank, with their
         domains before (None when a domain runs empty)."""
         summaries = self._summaries[e]
-        contrib, lows, sets, tops, mirrored, open_keys = [], [], [], [], [], []
+        opened = []  # (key, summary) of the rows whose candidates contribute differently
         fixed = 0  # rows whose candidates all contribute the same (one candidate, say) count as constants
         for k in self.terms[e]:
             domain = domains.get(k)
@@ -325,45 +331,49 @@ class Propagator:
             got = cached[1] if cached is not None and cached[0] is domain else self._summary(e, k, domain)
             if got is None:
                 return []  # a cell that cannot be judged: the equation decides nothing
-            if not got[3]:
+            if got[3]:
+                opened.append((k, got))
+            else:
                 fixed += got[1]
-                continue
-            open_keys.append(k)
-            contrib.append(got[0])
-            lows.append(got[1])
-            sets.append(got[2])
-            tops.append(got[3])
-            mirrored.append(got[4])
-        if not open_keys:
-            return [] if fixed == self.equations[e].const else None
-        if sum(tops) > MAX_SUM_WIDTH:  # bitsets this wide cost more than they save
+        const = self.equations[e].const
+        if not opened:
+            return [] if fixed == const else None
+        if sum(got[3] for _, got in opened) > MAX_SUM_WIDTH:  # bitsets this wide cost more than they save
             return []
         # what the open rows' offsets above their minimums must add up to
-        need = self.equations[e].const - fixed - sum(lows)
+        need = const - fixed - sum(got[1] for _, got in opened)
         if need != int(need) or need < 0:
             return None
         need = int(need)
-        prefix = [1]
-        for offs in sets[:-1]:
-            prefix.append(_shifted_or(prefix[-1], offs))
-        # the later rows' sums mirrored (max − sum), so one shift tests "prefix + suffix = t"
-        suffix, reach = [1], [0]
-        for mirror, top in zip(reversed(mirrored[1:]), reversed(tops[1:])):
-            suffix.append(_shifted_or(suffix[-1], mirror))
-            reach.append(reach[-1] + top)
-        suffix.reverse()
-        reach.reverse()
+        m = len(opened)
+        # the sums the rows before each row reach, as bitsets; and the later rows' sums mirrored
+        # (max − sum), so one shift tests "prefix + suffix = t"
+        prefix, bits = [1], 1
+        for _, got in opened[:-1]:
+            reached = 0
+            for d in got[2]:
+                reached |= bits << d
+            bits = reached
+            prefix.append(bits)
+        suffix, reach = [1] * m, [0] * m
+        bits, width = 1, 0
+        for i in range(m - 1, 0, -1):
+            got = opened[i][1]
+            reached = 0
+            for d in got[4]:
+                reached |= bits << d
+            bits, width = reached, width + got[3]
+            suffix[i - 1], reach[i - 1] = bits, width
         changed = []
-        for i, k in enumerate(open_keys):
+        for i, (k, (vals, low, offs, _, _)) in enumerate(opened):
             before, after, top = prefix[i], suffix[i], reach[i]
             bad = set()
-            for off in sets[i]:
+            for off in offs:
                 shift = need - off - top  # a prefix sum a and a later sum b with a + b = need − off: a = (top − b) + shift
                 if off > need or not before & ((after << shift) if shift >= 0 else (after >> -shift)):
                     bad.add(off)
             if bad:
-                low = lows[i]
-                keep = [c for c, v in zip(domains[k], contrib[i]) if v - low not in bad]
+                keep = [c for c, v in zip(domains[k], vals) if v - low not in bad]
                 if not keep:
                     return None
                 changed.append((k, domains[k]))
@@ -371,11 +381,7 @@ class Propagator:
         return changed
 
 
-def _shifted_or(bits: int, offsets) -> int:
-    out = 0
-    for d in offsets:
-        out |= bits << d
-    return out
+_ONLY_ZERO = frozenset({0})
 
 
 def _contribution(cells: list[float | None], terms: list[tuple[int, float]]) -> int | None:

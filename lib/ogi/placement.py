@@ -23,6 +23,9 @@ class Mark:
     def __repr__(self) -> str:
         return self.name
 
+    def __reduce__(self) -> str:
+        return self.name  # pickled as the module's own BLANK or MISSING: identity survives a process boundary
+
 
 BLANK = Mark("BLANK")  # an empty cell: counts as 0 in the identities
 MISSING = Mark("MISSING")  # a cell the source lost: no identity that involves it can decide anything
