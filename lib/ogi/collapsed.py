@@ -116,9 +116,14 @@ def sum_splits(pieces: Sequence[str], blocks: Sequence[int]) -> Iterator[tuple[i
             if v > target:
                 break
             # the count−1 parts left have at most rest_width−count+2 digits each
-            if target - v > (count - 1) * (10 ** (b - cut - count + 2) - 1):
+            left = target - v
+            if left > (count - 1) * (10 ** (b - cut - count + 2) - 1):
                 continue  # what is left is too short to add up to the rest of the target
-            for rest in parts(cut, b, count - 1, target - v):
+            if count == 2:  # the last part: the rest of the text, which must read as the rest of the target
+                if text[cut:b] == (str(left) if valid(cut, b) else "0" if left == 0 else None):
+                    yield (v, left)
+                continue
+            for rest in parts(cut, b, count - 1, left):
                 yield (v, *rest)
 
     def block(pos: int, k: int):
