@@ -43,8 +43,11 @@ def placements(values: Sequence, n: int, model: str, blocks: Sequence[int] = ())
     if not 0 < m <= n:
         return []
     filler = None if model == "merged" else (BLANK if model == "dropped" else MISSING)
-    if filler is not None and tuple(blocks) in ((), (n,)):
-        return _spread(m, n, filler, [_number(v) for v in values], bool(blocks))
+    if tuple(blocks) in ((), (n,)):
+        value_num = [_number(v) for v in values]
+        if filler is None:
+            return _runs(m, n, value_num, bool(blocks))
+        return _spread(m, n, filler, value_num, bool(blocks))
     ends = {}
     pos = 0
     for size in blocks:
@@ -116,6 +119,22 @@ def _spread(m: int, n: int, filler: Mark, value_num: list, one_block: bool) -> l
             if not _adds_up(nums):
                 continue
         out.append(tuple(cells))
+        if len(out) > MAX_PLACEMENTS:
+            break
+    return out
+
+
+def _runs(m: int, n: int, value_num: list, one_block: bool) -> list[tuple]:
+    """`placements` of m merged values (each fills one or more consecutive cells) for a row that is
+    at most one block: every choice of where values 2…m start, in the order the cell by cell
+    search would list them (earliest starts first), filtered by the block's sum."""
+    out: list[tuple] = []
+    for starts in itertools.combinations(range(1, n), m - 1):
+        bounds = (0, *starts, n)
+        cells = tuple(j for j in range(m) for _ in range(bounds[j + 1] - bounds[j]))
+        if one_block and not _adds_up([value_num[j] for j in cells]):
+            continue
+        out.append(cells)
         if len(out) > MAX_PLACEMENTS:
             break
     return out
