@@ -78,7 +78,6 @@ def categorical(values: list) -> pd.Categorical:
 
 def cells_from_columns(columns: list[list]) -> pd.DataFrame:
     """Column lists → the cells frame; key columns categorical (a corpus repeats them millions of times)."""
-    import numpy as np
     import pandas as pd
 
     data = {}
@@ -86,10 +85,24 @@ def cells_from_columns(columns: list[list]) -> pd.DataFrame:
         if name in KEY_COLUMNS:
             data[name] = categorical(values)
         elif name in ("value", "confidence"):
-            data[name] = pd.array(np.array(values, dtype="float64"), dtype="Float64")  # None → NaN → <NA>
+            data[name] = numbers(values)
         else:
             data[name] = strings(values)
     return pd.DataFrame(data, columns=CELL_COLUMNS)
+
+
+def numbers(values: list) -> pd.api.extensions.ExtensionArray:
+    """pd.array(values, dtype="Float64") with None as <NA>, by way of a pyarrow array: a tenth of
+    numpy's time for a list that mixes floats and None."""
+    import numpy as np
+    import pandas as pd
+    import pyarrow as pa
+
+    try:
+        floats = pa.array(values, type=pa.float64()).to_numpy(zero_copy_only=False)  # None → NaN
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # a value that is not a number: let numpy convert it
+        floats = np.array(values, dtype="float64")
+    return pd.array(floats, dtype="Float64")  # NaN → <NA>
 
 
 def strings(values: list) -> pd.api.extensions.ExtensionArray:
