@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import report
+from conftest import RAW, report
 
 TRUTH = Path(__file__).parent / "truth"
 FILES = sorted(TRUTH.glob("*.json"))
@@ -63,3 +63,25 @@ def test_truth_cells_right_or_flagged(path):
     name, right, wrong = _compare(path)
     assert wrong == [], f"{name}: cells silently wrong or missing"
     assert right == READ[name]
+
+
+# What CMSs print as nothing: a zero-width space (raw or as &#8203;) after every cell, a BOM and a
+# zero-width non-joiner before it. The page looks the same, so the reading must be the same.
+INVISIBLE = {
+    "zero-width space after each line": lambda t: t.replace("\n", "\u200b\n"),
+    "&#8203; after each line": lambda t: t.replace("\n", "&#8203;\n"),
+    "BOM and ZWNJ before each line": lambda t: t.replace("\n", "\n\ufeff\u200c"),
+}
+
+
+@pytest.mark.parametrize("how", INVISIBLE)
+@pytest.mark.parametrize("name", ["2019_putian-linyeju_page.txt", "2022_sanming_page.txt", "2025_shuyang-county_txt.txt"])
+def test_invisible_characters_change_no_cell(name, how):
+    from ogi.report import read_bytes
+
+    path = next(RAW.rglob(name))
+    text = INVISIBLE[how](path.read_text(encoding="utf-8"))
+    got = read_bytes(text.encode("utf-8"), name=path.name)
+    want = report(name)
+    assert [c[1:6] for c in got.cell_rows] == [c[1:6] for c in want.cell_rows]
+    assert got.status == want.status

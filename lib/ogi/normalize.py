@@ -49,6 +49,19 @@ def decode(data: bytes) -> tuple[str, str]:
     return str(best), best.encoding
 
 
+# Characters a page prints as nothing: zero-width space / joiners, word joiner, BOM inside the text,
+# soft hyphen, direction marks. CMSs sprinkle them (&#8203; after every cell); left in, a line "0​"
+# is no longer the number 0 and a dump's layout is misjudged.
+_INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff\u00ad\u202a\u202b\u202c\u202d\u202e"
+_INVISIBLE_RE = re.compile(f"(?<![0-9])[{_INVISIBLE}]+|[{_INVISIBLE}]+(?![0-9])")
+
+
+def drop_invisible(text: str) -> str:
+    """The text without invisible format characters, except between two digits ("1​2"), where one
+    stays for clean_artifacts to read as the boundary of two cells it may be."""
+    return _INVISIBLE_RE.sub("", text) if any(ch in text for ch in _INVISIBLE) else text
+
+
 _CONTROL_BYTES = bytes(b for b in range(32) if b < 9 or 13 < b)
 
 

@@ -35,7 +35,7 @@ from .problems import Kind, Problem
 from .problems import kinds as kinds_of
 from .problems import message as message_of
 from .problems import status as status_of
-from .normalize import DecodeError, decode, detect_script, looks_binary, nfkc, strip_pinyin, to_simplified, unescape_entities
+from .normalize import DecodeError, decode, detect_script, drop_invisible, looks_binary, nfkc, strip_pinyin, to_simplified, unescape_entities
 
 MAX_BYTES = 30 * 1024 * 1024  # a text or HTML report is well under 1 MB; larger files are not reports
 MAX_DOCUMENT_BYTES = 100 * 1024 * 1024  # PDF and Word files carry images and fonts
@@ -362,6 +362,7 @@ def _read(data: bytes, meta: dict, name: str, folder: Path | None = None) -> Rep
         text, encoding = decode(data)
     except DecodeError as e:
         return _stop(meta, Kind.CANNOT_DECODE, f"cannot decode: {e}")
+    text = drop_invisible(text)
     if kind == "html":
         tokens, plain = extract_html(text)
         report = build_report(tokens, plain, dict(meta), encoding)
@@ -374,7 +375,7 @@ def _read(data: bytes, meta: dict, name: str, folder: Path | None = None) -> Rep
                 if pictures.scan.pages:
                     return build_report(tokens, plain, dict(meta), encoding, scan=pictures.scan)
         return report
-    text = unescape_entities(text)
+    text = drop_invisible(unescape_entities(text))  # &#8203; too
     tokens, text_layout = read_text(text)
     return build_report(tokens, text, meta, encoding, repeats_merged=text_layout.repeats_merged)
 
