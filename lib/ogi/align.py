@@ -305,9 +305,20 @@ def collapsible(run: Run, n: int) -> list[str] | None:
         pieces.extend(parts)
     if any("." in p for p in pieces[:-1]):
         return None  # only the last cell (an amount) may hold a fraction
-    if len(pieces) >= n or sum(len(p.lstrip("+-").split(".")[0]) for p in pieces) < n:
-        return None
+    if len(pieces) > n or len(pieces) == len(toks) == n or sum(len(p.lstrip("+-").split(".")[0]) for p in pieces) < n:
+        return None  # n pieces are a collapsed row only when a sign glued two of them ("35-15")
     return pieces
+
+
+def _piece_origins(run: Run) -> list[tuple[Token, int]]:
+    """For each piece `collapsible` cuts, its token and where in the token's text it starts
+    ("145+10" is one token of two pieces), so a recovered cell points at its own digits."""
+    out = []
+    for t in run.tokens:
+        if t.kind != "blank":
+            text = next((t.text[: -len(u)] for u in UNITS if t.text.endswith(u)), t.text)
+            out.extend((t, m.start()) for m in _SIGNED_PIECES.finditer(text))
+    return out
 
 
 def _cells_from_tokens(table: str, row: str, columns: tuple[str, ...], toks: list[Token], label_note: str | None = None) -> list[Cell]:
@@ -331,9 +342,10 @@ def _unreadable(table: str, row: str, columns, run: Run, note: str) -> list[Cell
 def _recovered_cells(table, row, columns, run: Run, pieces, values, alternatives, reason) -> list[Cell]:
     toks = [t for t in run.tokens if t.kind != "blank"]
     unit = next((u for u in UNITS if toks[-1].text.endswith(u)), "")  # an amount's 元 / 万元, kept as printed
-    raw = " ".join(pieces) + unit
+    raw = " ".join(t.raw.strip() for t in toks)  # as printed: "145+10" stays one run
     out = []
     spans = collapsed.digit_spans(pieces, alternatives[0]) if len(alternatives) == 1 and not any("." in p for p in pieces) else None
+    origins = _piece_origins(run) if spans else []
     for i, col in enumerate(columns):
         v = values[i]
         if v is None:
@@ -345,8 +357,9 @@ def _recovered_cells(table, row, columns, run: Run, pieces, values, alternatives
             loc = source = toks[0].locator
             if spans:
                 p, d0, d1 = spans[i]
-                source = toks[p].locator
-                loc = f"{source} digits {d0}-{d1}"
+                tok, offset = origins[p]
+                source = tok.locator
+                loc = f"{source} digits {offset + d0}-{offset + d1}"
             note = f"recovered from collapsed digits {raw!r}" + (f" ({reason})" if reason else "") + (f"; unit {unit} as printed" if unit and i == len(columns) - 1 else "")
             out.append(Cell(table, row, col, float(v), "value", raw, loc, note, "recovered", source=source))
     return out
@@ -812,10 +825,11 @@ def align_appeals(tokens, lo, hi, result: Alignment, closed: bool = False) -> No
         cells = _recovered_cells("appeals", r, cols, chosen, pieces, values[i * 5 : i * 5 + 5], sub_alts or [()], out.reason.get("appeals"))
         if len(alts) == 1:  # exact digit positions within the run
             spans = collapsed.digit_spans(pieces, alts[0])[i * 5 : i * 5 + 5]
-            toks_nb = [t for t in chosen.tokens if t.kind != "blank"]
+            origins = _piece_origins(chosen)
             for c, (p, d0, d1) in zip(cells, spans):
-                c.source = toks_nb[p].locator
-                c.locator = f"{c.source} digits {d0}-{d1}"
+                tok, offset = origins[p]
+                c.source = tok.locator
+                c.locator = f"{c.source} digits {offset + d0}-{offset + d1}"
         result.cells.extend(cells)
 
 
@@ -835,21 +849,18 @@ _COLLAPSED = re.compile(r"^0\d|\d[-+]\d")
 
 def collapse_evidence(tokens: list[Token]) -> bool:
     """True when some value is visibly several cells run together: digits after a leading zero
-    ("0000000" — no number is printed so) or a sign inside digits ("0+34636"). Without such
-    evidence a short row is never cut into digits: "916 11 927" is three numbers, not seven."""
-    if any(t.kind == "value" and _COLLAPSED.search(t.text) for t in tokens):
-        return True
-    # "0+34636" cut by the tokenizer into "0" and "+34636" parts of one source cell
-    return any(
-        b.kind == "value" and a.kind == "value" and b.text[:1] in "+-" and a.part and b.part == a.part + 1
-        for a, b in zip(tokens, tokens[1:])
-    )
+    ("0000000" — no number is printed so) or a sign right after digits ("0+34636", kept one
+    value by the tokenizer). Without such evidence a short row is never cut into digits:
+    "916 11 927" is three numbers, not seven, and "40 -6" two."""
+    return any(t.kind == "value" and _COLLAPSED.search(t.text) for t in tokens)
 
 
 def align(tokens: list[Token], repeats_merged: bool = False) -> Alignment:
     """Find and read the three tables in a token stream (text tokens already simplified)."""
-    result = Alignment(repeats_merged=repeats_merged, collapses=collapse_evidence(tokens))
     regions = find_regions(tokens)
+    # only the tables' own values are evidence: a phone number in the preface (0594-2333253) is no cell
+    spans = [regions[t] for t in ("active", "requests", "appeals") if t in regions] or [(0, len(tokens))]
+    result = Alignment(repeats_merged=repeats_merged, collapses=any(collapse_evidence(tokens[lo:hi]) for lo, hi in spans))
     lo, hi = regions.get("requests", (0, 0))
     align_requests(tokens, lo, hi, result)
     if "active" in regions:

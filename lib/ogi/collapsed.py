@@ -153,6 +153,8 @@ def digit_spans(pieces: Sequence[str], values: Sequence[int]) -> list[tuple[int,
         width = len(str(v))
         while pos >= len(pieces[p]):
             p, pos = p + 1, 0
+        if pos == 0 and pieces[p][:1] == "+":
+            pos = 1  # "+10": the sign is printed but is not a digit of the value 10
         spans.append((p, pos + 1, pos + width))
         pos += width
     return spans

@@ -80,6 +80,12 @@ def _split_piece(piece: str) -> list[tuple[str, str]]:
             token = token[:-1]
         if start > text_start:
             out.append(("text", piece[text_start:start]))
+        elif out and out[-1][0] == "value" and token[0] in "+-−":
+            # "0+34636": a sign right after digits, with no space, starts the next cell of a
+            # collapsed row; the run stays one value, the visible mark of cells run together
+            out[-1] = ("value", out[-1][1] + token)
+            pos = text_start = end
+            continue
         out.append(("value", token))
         pos = text_start = end
     if text_start < len(piece):
