@@ -93,3 +93,39 @@ def test_html_report_damage_stays_local():
     assert total >= 200
     assert wrong == []
     assert local / total >= 0.95, (local, total)
+
+
+MERGED_DUMP = RAW / "2019_putian-linyeju_page.txt"  # one cell per line, identical consecutive lines merged
+
+
+def _without_line(lines: list[str], i: int) -> bytes:
+    return "\n".join(lines[:i] + lines[i + 1 :]).encode("utf-8")
+
+
+def test_a_lost_line_in_a_merged_dump_never_misreads_a_table_with_identities():
+    """Where a cell-per-line dump also lost a printed line, the merged-repeats reading can keep
+    its row total and still be wrong; the column identities (balance, outcomes) then fail for
+    every placement, and the placed cells they touch are flagged, never read."""
+    lines = MERGED_DUMP.read_text(encoding="utf-8").split("\n")
+    before = _cells(MERGED_DUMP.read_bytes())
+    start = next(i for i, s in enumerate(lines) if s.startswith("一、本年新收"))
+    numeric = [i for i in range(start, len(lines)) if lines[i].strip().lstrip("+-").isdigit()]
+    assert len(numeric) >= 30
+    wrong = []
+    for i in numeric:
+        after = _cells(_without_line(lines, i))
+        wrong += [(i, k) for k, (v, flag) in after.items() if k[0] in ("requests", "appeals") and flag == "value" and before.get(k, (None,))[0] != v]
+    assert wrong == []
+
+
+def test_a_signed_number_is_placed_only_in_the_signed_column():
+    """行政许可 40 | -6 | 64 with one of its unsigned lines lost: "-6" is a change, never a
+    number of items or decisions, so the row is flagged instead of reading -6 there."""
+    lines = MERGED_DUMP.read_text(encoding="utf-8").split("\n")
+    row = lines.index("行政许可")
+    assert lines[row + 1 : row + 4] == ["40", "-6", "64"]
+    for lost in (row + 1, row + 3):
+        cells = _cells(_without_line(lines, lost))
+        licensing = {k[2]: v for k, v in cells.items() if k[:2] == ("active", "licensing")}
+        assert licensing["prior_items"] == licensing["decisions"] == (None, "unreadable")
+        assert licensing["change"][1] == "unreadable" or licensing["change"] == (-6.0, "value")

@@ -287,6 +287,7 @@ def _several(group: list[Token]) -> Token:
     return Token("several", raw, first.locator.removesuffix(f" part {first.part}") if first.part else first.locator, raw, first.cell)
 
 
+_SIGN_FIRST = re.compile(r"[-+−]\s*\d")
 _SIGNED_PIECES = re.compile(r"[-+]?\d+(?:\.\d+)?")
 
 
@@ -388,8 +389,10 @@ _MODEL_NOTE = {
 }
 
 
-def short_row(row: str, run: Run, n: int, blocks: tuple[int, ...], merged: bool) -> Short | None:
-    """Placements of a short row's printed values (None when the row is not such a row)."""
+def short_row(row: str, run: Run, n: int, blocks: tuple[int, ...], merged: bool, signed: tuple[int, ...] = ()) -> Short | None:
+    """Placements of a short row's printed values (None when the row is not such a row, or when
+    no placement puts each printed sign ("-6", "+72") in a signed column, `signed`: a count of
+    decisions is never negative)."""
     toks = [t for t in run.tokens if t.kind != "blank"]
     if not toks or len(toks) >= n:
         return None
@@ -419,6 +422,11 @@ def short_row(row: str, run: Run, n: int, blocks: tuple[int, ...], merged: bool)
     index_of: dict[tuple, tuple[int, ...]] = {}
     # placements that keep each block's sum; when none does, all of them (the solver then says so)
     found = placement.placements(values, n, model, blocks) or (placement.placements(values, n, model) if blocks else [])
+    with_sign = {i for i, t in enumerate(toks) if parsed[i].flag == "value" and _SIGN_FIRST.match(t.raw.strip())}
+    if with_sign:
+        found = [idx for idx in found if all(pos in signed for pos, v in enumerate(idx) if isinstance(v, int) and v in with_sign)]
+        if not found:
+            return None
     for idx in found:
         cand = tuple(v if isinstance(v, placement.Mark) else values[v] for v in idx)
         index_of.setdefault(cand, idx)
@@ -679,7 +687,7 @@ def _read_row(table, row, cols, run: Run, label_note, blocks, merged: bool, coll
             u = collapsed.Unknown(row, pieces, n, None, collapsed.signed_splits(pieces, n, signed), preset=True)
             return [], ("collapsed", row, run, u)
         return _unreadable(table, row, cols, run, f"a signed number in a row without a signed column: {' '.join(pieces)!r}"), None
-    short = short_row(row, run, n, blocks, merged)
+    short = short_row(row, run, n, blocks, merged, tuple(i for i, c in enumerate(cols) if c in templates.SIGNED_COLUMNS))
     if short is not None:
         return [], ("short", row, run, short)
     return _unreadable(table, row, cols, run, why), None
@@ -737,13 +745,48 @@ def _solve_pending(table, cols, pending, identities, known, result, solve_jointl
                 equations.append(collapsed.Equation(const, tuple(terms)))
         return collapsed.Propagator(equations, _num)
 
-    out = collapsed.solve_with_fallback(unknowns, identities, consistent, prune) if solve_jointly else collapsed.solve(unknowns, None)
+    placed = {row for kind, row, _, _ in pending if kind == "short"}
+    if not solve_jointly:
+        out = collapsed.solve(unknowns, None)
+    elif placed:
+        # a placement is no printed digit string: when no joint placement keeps every identity, a
+        # printed value may have been lost as well as the source broken, so no family is dropped
+        out = collapsed.solve(unknowns, consistent, prune(identities))
+    else:
+        out = collapsed.solve_with_fallback(unknowns, identities, consistent, prune)
+    doubtful = _failing_placed_cells(identities, known, out, placed, col_index) if out.inconsistent and placed else {}
     for kind, row, run, item in pending:
         alts = out.alternatives[row] or by_key[row].candidates
         if kind == "short":
-            result.cells.extend(_placed_cells(table, cols, item, out.values[row], alts, out.reason.get(row)))
+            cells = _placed_cells(table, cols, item, out.values[row], alts, out.reason.get(row))
+            for c in cells:
+                if (check := doubtful.get((row, c.column))) and c.flag == "value":
+                    c.value, c.flag = None, "unreadable"
+                    c.note = f"{c.note}; {check} fails with this placement: a printed value may be lost, so the placement is no reading"
+            result.cells.extend(cells)
         else:
             result.cells.extend(_recovered_cells(table, row, cols, run, item.pieces, out.values[row], alts, out.reason.get(row)))
+
+
+def _failing_placed_cells(identities, known, out: collapsed.Outcome, placed: set[str], col_index) -> dict[tuple[str, str], str]:
+    """(row, column) of placed cells in an identity that fails with each row settled alone → the
+    check: the rows read without a joint solution whose numbers cannot be trusted."""
+    doubtful: dict[tuple[str, str], str] = {}
+    for ident in identities:
+        cells = ident.expected + ident.parts
+        vals = []
+        for c in cells:
+            if c[1] in out.values:
+                v = out.values[c[1]][col_index[c[2]]]
+                vals.append(None if v is None else _num(v))
+            else:
+                vals.append(known.get(c))
+        if None in vals or abs(sum(vals[: len(ident.expected)]) - sum(vals[len(ident.expected) :])) <= 1e-6:
+            continue
+        for c in cells:
+            if c[1] in placed:
+                doubtful.setdefault((c[1], c[2]), ident.check)
+    return doubtful
 
 
 def align_appeals(tokens, lo, hi, result: Alignment, closed: bool = False) -> None:
