@@ -151,3 +151,16 @@ def test_bom_followed_by_other_encoding_is_detected_not_raised(tmp_path):
     r = _read(tmp_path, "bom16.txt", b"\xfe\xff" + SEED)
     assert not (r.meta["message"] or "").startswith("internal error")
     assert r.status in ("ok", "partial", "failed")
+
+
+def test_control_character_in_a_saved_page_is_a_separator_not_a_crash():
+    """Found by the property test: a control character in the text after an element made lxml
+    refuse to set the tail back ("All strings must be XML compatible"); the real 平潭 2021 page
+    with one reads every cell as without it."""
+    page = (RAW / "2021_pingtan_page.html").read_bytes()
+    at = page.find(b"</p>") + len(b"</p>")
+    clean = read_bytes(page, name="page.html")
+    for ch in (b"\x01", b"\x1f", b"\x0c", b"\xef\xbf\xbf"):  # (a NUL makes the file binary)
+        damaged = read_bytes(page[:at] + ch + page[at:], name="page.html")
+        assert damaged.status == "ok", damaged.meta["message"]
+        assert damaged.cells["value"].equals(clean.cells["value"])

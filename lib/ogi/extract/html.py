@@ -93,9 +93,14 @@ def _span(value: str | None) -> int:
 _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
 
 
+# control characters and non-characters that lxml parses but refuses to set back into a tree
+# (a damaged page): each becomes a space, a separator, so digits on both sides are never joined
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
 def parse_html(html: str):
     """Parse leniently (libxml2's HTML parser repairs broken markup); plain lxml.etree elements."""
-    html = unescape_js_string(html)
+    html = _NOT_XML.sub(" ", unescape_js_string(html))
     root = etree.fromstring(html, _PARSER) if html.strip() else None
     if root is None:
         root = etree.fromstring(f"<html><body><pre>{htmllib.escape(html)}</pre></body></html>", _PARSER)
