@@ -129,3 +129,28 @@ def test_a_signed_number_is_placed_only_in_the_signed_column():
         licensing = {k[2]: v for k, v in cells.items() if k[:2] == ("active", "licensing")}
         assert licensing["prior_items"] == licensing["decisions"] == (None, "unreadable")
         assert licensing["change"][1] == "unreadable" or licensing["change"] == (-6.0, "value")
+
+
+def test_a_count_unit_in_an_explicit_cell_is_read_as_printed():
+    """Some tables print counts with their unit ("125件"). In an explicit cell (pipe, HTML) the
+    cell is the number, the unit kept in the note; every cell reads as without the unit."""
+    import re
+
+    seed = SEED.read_text(encoding="utf-8")
+    with_unit = re.sub(r"(?<=\| )(\d+)(?= \|)", r"\1件", seed)
+    page = PAGE.read_bytes()
+    page_with_unit = re.sub(rb"(<td[^>]*>(?:\s*<[^>]+>)*\s*)(\d+)(\s*<)", lambda m: m.group(1) + m.group(2) + "条".encode() + m.group(3), page)
+    for name, before, after in (("seed.txt", seed.encode(), with_unit.encode()), ("page.html", page, page_with_unit)):
+        assert after.count("件".encode()) + after.count("条".encode()) >= before.count("件".encode()) + before.count("条".encode()) + 150
+        clean, counted = read_bytes(before, name=name), read_bytes(after, name=name)
+        assert counted.cells["value"].equals(clean.cells["value"])
+        assert counted.cells["flag"].equals(clean.cells["flag"])
+        assert counted.cells["note"].str.contains("as printed", na=False).sum() >= 150
+
+
+def test_a_count_unit_without_cell_boundaries_stays_prose():
+    """In a cell-per-line dump "0件" could be prose as well as a cell: not read, never wrong."""
+    lines = MERGED_DUMP.read_text(encoding="utf-8").split("\n")
+    counted = "\n".join(s + "件" if s.isdigit() else s for s in lines).encode("utf-8")
+    before, after = _cells(MERGED_DUMP.read_bytes()), _cells(counted)
+    assert [k for k, (v, flag) in after.items() if flag == "value" and before[k][0] != v] == []

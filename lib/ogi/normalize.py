@@ -160,6 +160,9 @@ def label_key(text: str) -> str:
 
 NA_MARKERS = frozenset({"/", "-", "—", "——", "–", "－", "／", "\\", "无", "不适用", "—/—", "--", "x", "X", "×"})
 UNITS = ("万元", "元")  # money units glued to numbers in cells; 件/条 after a number mark prose
+# count units a table cell may print after its number ("125件"); read only in a source's explicit
+# cells (grid, pipe, HTML, Word): in text without cell boundaries they mark prose ("共125件")
+COUNT_UNITS = ("件", "条", "个", "项", "次", "家", "户", "篇", "份")
 _ARTIFACTS = "?\ufffd\u00a0\u3000\u200b\ufeff"
 _NUMBER = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
 _THOUSANDS = re.compile(r"[-+]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
@@ -221,7 +224,7 @@ def parse_value(raw: str) -> Parsed:
         return Parsed(None, "unreadable", f"mis-decoded character inside the number {raw!r}")
     s = s.replace("−", "-").replace(" ", "")
     note = None
-    for unit in UNITS:
+    for unit in UNITS + COUNT_UNITS:
         if s.endswith(unit) and len(s) > len(unit):
             s = s[: -len(unit)]
             note = f"unit {unit} as printed"

@@ -12,7 +12,7 @@ import functools
 import re
 from typing import NamedTuple
 
-from ..normalize import NA_MARKERS, UNITS, clean_artifacts, nfkc
+from ..normalize import COUNT_UNITS, NA_MARKERS, UNITS, clean_artifacts, nfkc
 
 
 class Token(NamedTuple):  # a tuple: a report has hundreds of them, and they are made in hot loops
@@ -94,6 +94,7 @@ def _split_piece(piece: str) -> list[tuple[str, str]]:
 
 
 _DIGIT = re.compile(r"\d")
+_COUNTED = re.compile(r"^(\d+)\s*(?:" + "|".join(COUNT_UNITS) + r")$")
 # page furniture between the parts of a table: "- 4 -", "第 4 页", "第4页 共12页", "第4页，共12页",
 # "共12页 第4页", "4/12", "Page 9 - …", "P. 9". A bare number is not dropped: in one-cell-per-line
 # layouts it is a cell (and "4/12" is no count a cell could hold).
@@ -112,6 +113,8 @@ def cell_tokens(cell: str, locator: str, cell_id: int = -1) -> list[Token]:
     stripped = cell.strip()
     if stripped.isascii() and stripped.isdigit():  # the common case: a plain number
         return [Token("value", stripped, locator, stripped, cell_id)]
+    if cell_id >= 0 and (m := _COUNTED.match(nfkc(stripped))):  # "125件": the cell is the number
+        return [Token("value", stripped, locator, m.group(1), cell_id)]
     pieces = _classify(cell) if len(cell) < 200 else _classify.__wrapped__(cell)
     if len(pieces) == 1:
         kind, raw, text = pieces[0]
