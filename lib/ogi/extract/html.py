@@ -94,13 +94,14 @@ _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=Tru
 
 
 # control characters and non-characters that lxml parses but refuses to set back into a tree
-# (a damaged page): each becomes a space, a separator, so digits on both sides are never joined
+# (a damaged page): each becomes a space, a separator, so digits on both sides are never joined.
+# Only a page that fails so is cleaned: scanning every page would cost a millisecond each
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def parse_html(html: str):
     """Parse leniently (libxml2's HTML parser repairs broken markup); plain lxml.etree elements."""
-    html = _NOT_XML.sub(" ", unescape_js_string(html))
+    html = unescape_js_string(html)
     root = etree.fromstring(html, _PARSER) if html.strip() else None
     if root is None:
         root = etree.fromstring(f"<html><body><pre>{htmllib.escape(html)}</pre></body></html>", _PARSER)
@@ -111,6 +112,15 @@ def extract_html(html: str, images=None) -> tuple[list[Token], str]:
     """Tokens in document order, and the page's plain text (for title and year). `images`: a
     callable (src, tokens so far) → tokens, for the pictures the page shows (a table posted as an
     image is read by OCR where it stands); without it images are passed over."""
+    try:
+        return _extract_html(html, images)
+    except ValueError:  # "All strings must be XML compatible": a control character in the page
+        if not _NOT_XML.search(html):
+            raise
+        return _extract_html(_NOT_XML.sub(" ", html), images)
+
+
+def _extract_html(html: str, images=None) -> tuple[list[Token], str]:
     doc = parse_html(html)
     for bad in doc.xpath("//script|//style|//noscript"):
         bad.text = None
