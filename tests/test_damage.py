@@ -154,3 +154,15 @@ def test_a_count_unit_without_cell_boundaries_stays_prose():
     counted = "\n".join(s + "件" if s.isdigit() else s for s in lines).encode("utf-8")
     before, after = _cells(MERGED_DUMP.read_bytes()), _cells(counted)
     assert [k for k, (v, flag) in after.items() if flag == "value" and before[k][0] != v] == []
+
+
+def test_a_flattened_cell_per_line_dump_never_misreads_a_cell():
+    """The 莆田 dump with its lines joined by spaces (as a scraper's text column may hold it):
+    its merged repeats can no longer be told from the lines, so short rows stay flagged; a
+    run like "11 0" is two numbers, never the collapsed digits 1|1|0 (the preface's phone
+    number 0594-… is no evidence that this report collapses cells)."""
+    text = MERGED_DUMP.read_text(encoding="utf-8")
+    flat = " ".join(s.strip() for s in text.split("\n") if s.strip()).encode("utf-8")
+    before, after = _cells(MERGED_DUMP.read_bytes()), _cells(flat)
+    assert [k for k, (v, flag) in after.items() if flag == "value" and before[k][0] != v] == []
+    assert sum(flag == "value" for _, flag in after.values()) >= 10
