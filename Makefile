@@ -9,7 +9,7 @@ PY     := $(VENV)/bin/python
 STAMPS := .stamps
 JOBS   ?= $(shell nproc 2>/dev/null || echo 2)
 
-.PHONY: help setup fonts run ingest notebooks test test-lib test-notebooks bench lab strip clean
+.PHONY: help setup fonts run ingest notebooks test test-lib test-notebooks bench probe lab strip clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*?## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*?## "}; {printf "  make %-15s %s\n", $$1, $$2}'
@@ -70,6 +70,9 @@ test: setup ## lint (ruff: pyflakes, bugbear), the library tests (pytest), the n
 
 bench: setup $(STAMPS)/poppler ## speed benchmarks; prints a table and writes bench/results.md
 	$(PY) bench/run.py
+
+probe: setup ## the reader on the shipped real text reports re-shaped (line ends, script, page markers, lost lines…); writes bench/robustness.md, fails on a wrong cell
+	$(PY) bench/perturb.py
 
 lab: setup ## open the notebooks in JupyterLab
 	$(VENV)/bin/jupyter lab notebooks/

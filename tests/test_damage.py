@@ -166,3 +166,19 @@ def test_a_flattened_cell_per_line_dump_never_misreads_a_cell():
     before, after = _cells(MERGED_DUMP.read_bytes()), _cells(flat)
     assert [k for k, (v, flag) in after.items() if flag == "value" and before[k][0] != v] == []
     assert sum(flag == "value" for _, flag in after.values()) >= 10
+
+
+GAP_DUMP = RAW / "2019_hebei-jiaoyuting_csvcell.txt"  # cells one per line, an empty line between them
+
+
+def test_a_page_marker_between_gap_separated_cells_is_neither_cell_nor_gap():
+    """A page marker ("— 4 —", "第 4 页") inside a table whose cells are separated by empty lines
+    (an empty cell is one more gap): it is dropped together with its own gap, so no row gains an
+    empty cell and every cell reads as without it."""
+    lines = GAP_DUMP.read_text(encoding="utf-8").split("\n")
+    before = _cells(GAP_DUMP.read_bytes())
+    numeric = [i for i, s in enumerate(lines) if s.strip().isdigit()]
+    assert len(numeric) >= 50
+    for i in numeric[::10]:
+        for marker in (["— 4 —"], ["", "第 4 页", ""]):
+            assert _cells("\n".join(lines[:i] + marker + lines[i:]).encode("utf-8")) == before, (i, marker)

@@ -127,6 +127,8 @@ def text_cells(text: str, mode: str | None = None) -> list[tuple[str, str, int]]
         gaps = Counter()
         run = 0
         for ln in lines:
+            if PAGE_NUMBER.match(ln):
+                continue
             if ln.strip():
                 if run:
                     gaps[run] += 1
@@ -138,6 +140,8 @@ def text_cells(text: str, mode: str | None = None) -> list[tuple[str, str, int]]
         para_line = 0
         gap = 0
         for i, ln in enumerate(lines, start=1):
+            if PAGE_NUMBER.match(ln):
+                continue  # "— 4 —" between the cells of a table torn by a page: neither a cell nor a gap
             if ln.strip():
                 if not para:
                     cells.extend(("", f"line {i - gap + 1}", -1) for _ in range(max(0, (gap - unit) // (unit + 1))))

@@ -1,0 +1,115 @@
+"""Robustness of the reader on the shipped real text reports, each re-shaped the ways real copies
+of a report differ (line ends, indentation, a page marker, a lost or doubled line, script,
+encoding, a unit after each number): how many cells come out wrong (a number other than the one
+read from the file as shipped) and how many are lost (flagged where the original reads a value).
+Wrong must stay 0; lost says where the reader gives up honestly. `make probe` writes
+bench/robustness.md.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent / "lib"))
+
+from ogi import paths  # noqa: E402
+from ogi.report import read_bytes  # noqa: E402
+
+FILES = sorted(p for p in paths.RAW.glob("20*") if p.suffix in (".txt", ".md") and 2019 <= int(p.name[:4]))
+_NUMBER_LINE = re.compile(r"\s*[-+]?\d+\s*")
+
+
+def _numeric_lines(lines: list[str]) -> list[int]:
+    return [i for i, s in enumerate(lines) if _NUMBER_LINE.fullmatch(s)]
+
+
+def _each_line(fn):
+    """A perturbation that makes one variant per (every 5th) numeric line."""
+
+    def variants(text: str):
+        lines = text.split("\n")
+        for i in _numeric_lines(lines)[::5]:
+            yield fn(lines, i)
+
+    return variants
+
+
+def _once(fn):
+    return lambda text: [fn(text)]
+
+
+def _traditional(text: str) -> str:
+    import opencc
+
+    return opencc.OpenCC("s2t").convert(text)
+
+
+PERTURBATIONS = {
+    "CRLF line ends": _once(lambda t: t.replace("\n", "\r\n")),
+    "every line indented by a tab": _once(lambda t: "\n".join("\t" + s for s in t.split("\n"))),
+    "traditional script": _once(_traditional),
+    "GB18030 encoding": _once(lambda t: t),  # encoded below
+    "lines joined into one": _once(lambda t: " ".join(s.strip() for s in t.split("\n") if s.strip())),
+    "a page marker line inserted": _each_line(lambda ls, i: "\n".join(ls[:i] + ["— 4 —"] + ls[i:])),
+    "件 after every bare number": _once(lambda t: "\n".join(re.sub(r"^(\d+)$", r"\1件", s.strip()) for s in t.split("\n"))),
+    # these two change what the report prints: a differing cell may be the damage itself (a
+    # doubled "11" is read as printed) or beyond any identity (an active row without one)
+    "a numeric line lost": _each_line(lambda ls, i: "\n".join(ls[:i] + ls[i + 1 :])),
+    "a numeric line doubled": _each_line(lambda ls, i: "\n".join(ls[: i + 1] + [ls[i]] + ls[i + 1 :])),
+}
+CHANGES_CONTENT = {"a numeric line lost", "a numeric line doubled"}
+
+
+def _cells(data: bytes, name: str) -> dict:
+    return {(c[1], c[2], c[3]): c[4] for c in read_bytes(data, name=name).cell_rows}
+
+
+def run() -> list[tuple[str, int, int, int, int]]:
+    rows = []
+    for label, make in PERTURBATIONS.items():
+        cases = wrong = lost = read = 0
+        for path in FILES:
+            text = path.read_text(encoding="utf-8")
+            before = _cells(text.encode("utf-8"), path.name)
+            for variant in make(text):
+                data = variant.encode("gb18030", errors="replace") if label == "GB18030 encoding" else variant.encode("utf-8")
+                after = _cells(data, path.name)
+                cases += 1
+                for key, value in before.items():
+                    if value is None:
+                        continue
+                    read += 1
+                    got = after.get(key)
+                    if got is None:
+                        lost += 1
+                    elif got != value:
+                        wrong += 1
+        rows.append((label, cases, read, wrong, lost))
+    return rows
+
+
+def main() -> int:
+    rows = run()
+    md = [
+        "# Robustness of the reader",
+        "",
+        f"`make probe`: the {len(FILES)} shipped real text reports (2019 and later) re-shaped; cells compared with the file as shipped.",
+        "",
+        "| re-shaping | keeps the printed numbers | variants | cells read in the originals | WRONG (differing, where numbers changed) | lost (flagged instead) |",
+        "|---|---|---|---|---|---|",
+    ]
+    md += [
+        f"| {label} | {'no' if label in CHANGES_CONTENT else 'yes'} | {cases} | {read} | {wrong} | {lost} ({lost / read:.1%}) |"
+        for label, cases, read, wrong, lost in rows
+    ]
+    text = "\n".join(md) + "\n"
+    (HERE / "robustness.md").write_text(text, encoding="utf-8")
+    print(text)
+    return 1 if any(r[3] for r in rows if r[0] not in CHANGES_CONTENT) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
