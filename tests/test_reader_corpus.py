@@ -158,6 +158,21 @@ def test_pingtan_2020_procurement_amount_glued_to_its_count():
     assert "candidates 5.9, 95.9, 895.9, 2895.9, 802895.9," in amount["note"]
 
 
+def test_pingtan_2020_signed_change_glued_to_its_stock():
+    """"行政事业性收费35-15": the sign starts the 本年增/减 cell, so the run is 35 | -15, read as
+    printed (raw "35-15", each cell pointing at its own digits); "行政处罚2648-18538" leaves the
+    change and the decisions open (-18|538, -185|38, …): flagged with the candidates."""
+    r = report("2020_pingtan_github-pagetxt.txt")
+    cells = r.cells.set_index(["table", "row", "column"])
+    prior, change = cells.loc[("active", "fees", "prior_items")], cells.loc[("active", "fees", "change")]
+    assert (prior["value"], change["value"]) == (35, -15)
+    assert prior["raw"] == change["raw"] == "35-15"
+    assert prior["locator"].endswith("digits 1-2") and change["locator"].endswith("digits 3-5")  # "-15", its sign included
+    penalty = {c: cells.loc[("active", "penalty", c)] for c in ("prior_items", "change", "decisions")}
+    assert penalty["prior_items"]["value"] == 2648
+    assert penalty["change"]["flag"] == penalty["decisions"]["flag"] == "unreadable"
+
+
 def test_shanghai_2019_html_blank_totals():
     """Shanghai leaves 总计 blank on the outcome rows and writes zeros as &nbsp;: blanks, not zeros."""
     r = report("2019_shanghai-bangongting_github-jsstring.html")
