@@ -182,3 +182,13 @@ def test_a_page_marker_between_gap_separated_cells_is_neither_cell_nor_gap():
     for i in numeric[::10]:
         for marker in (["— 4 —"], ["", "第 4 页", ""]):
             assert _cells("\n".join(lines[:i] + marker + lines[i:]).encode("utf-8")) == before, (i, marker)
+
+
+def test_a_bullet_before_every_line_is_no_part_of_any_cell():
+    """A converter that wrote each line as a list item ("• 0", "* 规章"): the real cell-per-line
+    dumps read every cell as without the markers."""
+    for dump in (MERGED_DUMP, RAW / "2022_sanming_page.txt"):
+        lines = dump.read_text(encoding="utf-8").split("\n")
+        for marker in ("• ", "* "):
+            listed = "\n".join(marker + s if s.strip() else s for s in lines).encode("utf-8")
+            assert _cells(listed) == _cells(dump.read_bytes()), (dump.name, marker)

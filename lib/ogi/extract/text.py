@@ -29,6 +29,17 @@ def unify_line_ends(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+# a list marker that starts a line ("• 0", "* 规章"): a converter's bullet, never part of a cell
+_BULLET = re.compile(r"^[ \t]*[•●▪◦■◆▶►*][ \t]+", re.M)
+
+
+def drop_bullets(text: str) -> str:
+    """Lines whose list markers a converter added read as the lines without them."""
+    if not any(ch in text for ch in "•●▪◦■◆▶►*"):
+        return text
+    return _BULLET.sub("", text)
+
+
 _DELIMITER_ROW = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
 
 
@@ -209,7 +220,7 @@ def merged_repeats(cells: list[tuple[str, str, int]]) -> bool:
 
 def read_text(text: str) -> tuple[list[Token], TextLayout]:
     """Tokens of a text report and the layout facts alignment needs."""
-    text = outer_pipes(unify_line_ends(text))
+    text = outer_pipes(drop_bullets(unify_line_ends(text)))
     mode = layout(text)
     cells = text_cells(text, mode)
     tokens: list[Token] = []
