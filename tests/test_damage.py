@@ -4,6 +4,8 @@ digits changes no other cell and never becomes a wrong number."""
 
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 
 from conftest import RAW
@@ -192,3 +194,15 @@ def test_a_bullet_before_every_line_is_no_part_of_any_cell():
         for marker in ("• ", "* "):
             listed = "\n".join(marker + s if s.strip() else s for s in lines).encode("utf-8")
             assert _cells(listed) == _cells(dump.read_bytes()), (dump.name, marker)
+
+
+def test_a_unit_after_a_number_alone_on_its_line_is_the_number():
+    """"125件" alone on a line or paragraph of a dump: the line is the cell's boundary, as an
+    explicit cell's is, so the cell reads as without the unit (prose "共125件" stays prose)."""
+    lines_and_paragraphs = (MERGED_DUMP, RAW / "2022_sanming_page.txt", RAW / "2020_panzhihua-xiqu-shenjiju_page.txt")
+    for dump in lines_and_paragraphs:
+        text = dump.read_text(encoding="utf-8")
+        counted, units = re.subn(r"(?m)^([ \t]*\d+)([ \t]*)$", r"\1件\2", text)
+        assert units >= 15, dump.name
+        before = _cells(dump.read_bytes())
+        assert _cells(counted.encode("utf-8")) == before, dump.name

@@ -14,7 +14,8 @@ import re
 from collections import Counter
 from typing import NamedTuple
 
-from .tokens import PAGE_NUMBER, Token, cell_tokens
+from ..normalize import nfkc
+from .tokens import COUNTED, PAGE_NUMBER, Token, cell_tokens
 
 
 class TextLayout(NamedTuple):
@@ -211,7 +212,7 @@ def merged_repeats(cells: list[tuple[str, str, int]]) -> bool:
     row, although most of its numbers stand alone on a line, was written by a crawler that merged
     consecutive identical lines: a short row is then a run of repeats, not of dropped blanks."""
     texts = [c[0].strip() for c in cells if c[0].strip() and c[0] != ROW_BREAK]
-    numeric = [t for t in texts if t.replace(".", "", 1).lstrip("+-").isdigit()]
+    numeric = [t for t in texts if t.replace(".", "", 1).lstrip("+-").isdigit() or COUNTED.match(nfkc(t))]
     several = [t for t in texts if any(ch.isdigit() for ch in t) and len(t.split()) > 1]
     if len(numeric) < 20 or len(several) > 0.1 * len(numeric):
         return False
@@ -228,7 +229,7 @@ def read_text(text: str) -> tuple[list[Token], TextLayout]:
         if cell == ROW_BREAK:
             tokens.append(Token("text", "", loc, "", -1))
         else:
-            tokens.extend(cell_tokens(cell, loc, cid))
+            tokens.extend(cell_tokens(cell, loc, cid, whole_line=mode in ("line", "paragraph")))
     return tokens, TextLayout(mode, mode != "pipe" and merged_repeats(cells))
 
 

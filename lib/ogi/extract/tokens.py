@@ -94,7 +94,7 @@ def _split_piece(piece: str) -> list[tuple[str, str]]:
 
 
 _DIGIT = re.compile(r"\d")
-_COUNTED = re.compile(r"^(\d+)\s*(?:" + "|".join(COUNT_UNITS) + r")$")
+COUNTED = re.compile(r"^(\d+)\s*(?:" + "|".join(COUNT_UNITS) + r")$")
 # page furniture between the parts of a table: "- 4 -", "第 4 页", "第4页 共12页", "第4页，共12页",
 # "共12页 第4页", "4/12", "Page 9 - …", "P. 9". A bare number is not dropped: in one-cell-per-line
 # layouts it is a cell (and "4/12" is no count a cell could hold).
@@ -105,15 +105,16 @@ PAGE_NUMBER = re.compile(
 )
 
 
-def cell_tokens(cell: str, locator: str, cell_id: int = -1) -> list[Token]:
+def cell_tokens(cell: str, locator: str, cell_id: int = -1, whole_line: bool = False) -> list[Token]:
     """Cut one cell's text into tokens. A cell that is a single value keeps its whole raw text.
 
     `cell_id` numbers the source's explicit cells (grid and pipe cells), so that alignment can keep
-    a damaged cell in its column; text without cell boundaries passes -1."""
+    a damaged cell in its column; text without cell boundaries passes -1. `whole_line` says the
+    text is a whole line or paragraph of a dump: like an explicit cell, "125件" there is the number."""
     stripped = cell.strip()
     if stripped.isascii() and stripped.isdigit():  # the common case: a plain number
         return [Token("value", stripped, locator, stripped, cell_id)]
-    if cell_id >= 0 and (m := _COUNTED.match(nfkc(stripped))):  # "125件": the cell is the number
+    if (cell_id >= 0 or whole_line) and (m := COUNTED.match(nfkc(stripped))):  # "125件": the cell is the number
         return [Token("value", stripped, locator, m.group(1), cell_id)]
     pieces = _classify(cell) if len(cell) < 200 else _classify.__wrapped__(cell)
     if len(pieces) == 1:
