@@ -31,12 +31,13 @@ def unify_line_ends(text: str) -> str:
 
 
 # a list marker that starts a line ("• 0", "* 规章"): a converter's bullet, never part of a cell
-_BULLET = re.compile(r"^[ \t]*[•●▪◦■◆▶►*][ \t]+", re.M)
+_BULLETS = "•●▪◦■◆▶►*"
+_BULLET = re.compile(rf"^[ \t]*[{re.escape(_BULLETS)}][ \t]+", re.M)
 
 
 def drop_bullets(text: str) -> str:
     """Lines whose list markers a converter added read as the lines without them."""
-    if not any(ch in text for ch in "•●▪◦■◆▶►*"):
+    if not any(ch in text for ch in _BULLETS):
         return text
     return _BULLET.sub("", text)
 
