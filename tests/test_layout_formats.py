@@ -157,3 +157,21 @@ def test_collapsed_signed_change_never_leaves_a_negative_number_of_items():
     assert "行政许可5-31988" in text
     cells = {c[3]: (c[4], c[5], c[9]) for c in report.cell_rows if c[1] == "active" and c[2] == "licensing"}
     assert cells == {"prior_items": (5.0, "value", "recovered"), "change": (-3.0, "value", "recovered"), "decisions": (1988.0, "value", "recovered")}
+
+
+def test_tab_separated_values_with_a_unit_are_cells_not_labels():
+    """A tab-cut segment is an explicit cell, so "3件" is the number 3 there as in a pipe cell:
+    a value row opening with one keeps its indenting tab as an empty cell, and a row holding
+    only "2件" after its tabs is a value, not a label line."""
+    rng = random.Random(21)
+    nums = synth.numbers(rng, "v2021")
+    nums["appeals"] = {"review": [0, 2, 0, 1, 3], "litigation_direct": [1, 0, 0, 0, 1], "litigation_after_review": [0, 0, 0, 0, 0]}
+    text = synth.render("tsv", nums, "某县审计局", 2022, rng)
+    row = "\t".join("" if v == 0 else str(v) for r in ("review", "litigation_direct", "litigation_after_review") for v in nums["appeals"][r])
+    assert "\n" + row + "\n" in text
+    with_units = "\t".join(c + "件" if c else c for c in row.split("\t"))
+    report = read_bytes(text.replace("\n" + row + "\n", "\n" + with_units + "\n").encode("utf-8"), name="r.txt")
+    appeals = {(c[2], c[3]): (c[4], c[5]) for c in report.cell_rows if c[1] == "appeals"}
+    assert appeals[("review", "corrected")] == (2.0, "value") and appeals[("review", "upheld")] == (None, "blank")
+    assert appeals[("litigation_direct", "total")] == (1.0, "value")
+    assert _outcomes(report, synth.truth(nums, True)) == {"wrong": [], "missing": [], "flagged": []}

@@ -177,8 +177,8 @@ def text_cells(text: str, mode: str | None = None) -> list[tuple[str, str, int]]
 
 ROW_BREAK = "\x00row"  # a row boundary of a markdown table: ends a run of values like a label
 def _is_value(cell: str) -> bool:
-    """A cell the tokenizer reads as a value (a number, 251000元, —), not a label."""
-    return cell_tokens(cell, "", -1)[0].kind == "value"
+    """An explicit cell the tokenizer reads as a value (a number, 125件, 251000元, —), not a label."""
+    return cell_tokens(cell, "", 0)[0].kind == "value"
 
 
 def _tab_cells(lines: list[str]) -> list[tuple[str, str, int]]:
