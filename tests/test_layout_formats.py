@@ -130,16 +130,22 @@ def test_tab_separated_table_with_an_all_empty_appeals_row():
     assert report.meta["status"] == "ok"
 
 
-def test_an_empty_cell_at_each_end_of_a_row_is_settled_by_the_blocks_sums():
-    """Fifteen appeals cells printed as sixteen: an indenting tab before the row and an empty last
-    cell. Trailing empty cells are padding by convention, but here only the reading that drops
-    the leading one keeps every block's 总计 = the sum of its parts, so the row is not shifted."""
+def _tsv_with_sparse_appeals() -> tuple[dict, str, str]:
+    """A tab-separated report whose appeals value row opens and ends with empty cells."""
     rng = random.Random(21)
     nums = synth.numbers(rng, "v2021")
     nums["appeals"] = {"review": [0, 2, 0, 1, 3], "litigation_direct": [1, 0, 0, 0, 1], "litigation_after_review": [0, 0, 0, 0, 0]}
     text = synth.render("tsv", nums, "某县审计局", 2022, rng)
     row = "\t".join("" if v == 0 else str(v) for r in ("review", "litigation_direct", "litigation_after_review") for v in nums["appeals"][r])
     assert "\n" + row + "\n" in text
+    return nums, text, row
+
+
+def test_an_empty_cell_at_each_end_of_a_row_is_settled_by_the_blocks_sums():
+    """Fifteen appeals cells printed as sixteen: an indenting tab before the row and an empty last
+    cell. Trailing empty cells are padding by convention, but here only the reading that drops
+    the leading one keeps every block's 总计 = the sum of its parts, so the row is not shifted."""
+    nums, text, row = _tsv_with_sparse_appeals()
     report = read_bytes(text.replace("\n" + row + "\n", "\n\t" + row + "\n").encode("utf-8"), name="r.txt")
     appeals = {(c[2], c[3]): (c[4], c[5]) for c in report.cell_rows if c[1] == "appeals"}
     assert appeals[("review", "corrected")] == (2.0, "value") and appeals[("review", "total")] == (3.0, "value")
@@ -163,12 +169,7 @@ def test_tab_separated_values_with_a_unit_are_cells_not_labels():
     """A tab-cut segment is an explicit cell, so "3件" is the number 3 there as in a pipe cell:
     a value row opening with one keeps its indenting tab as an empty cell, and a row holding
     only "2件" after its tabs is a value, not a label line."""
-    rng = random.Random(21)
-    nums = synth.numbers(rng, "v2021")
-    nums["appeals"] = {"review": [0, 2, 0, 1, 3], "litigation_direct": [1, 0, 0, 0, 1], "litigation_after_review": [0, 0, 0, 0, 0]}
-    text = synth.render("tsv", nums, "某县审计局", 2022, rng)
-    row = "\t".join("" if v == 0 else str(v) for r in ("review", "litigation_direct", "litigation_after_review") for v in nums["appeals"][r])
-    assert "\n" + row + "\n" in text
+    nums, text, row = _tsv_with_sparse_appeals()
     with_units = "\t".join(c + "件" if c else c for c in row.split("\t"))
     report = read_bytes(text.replace("\n" + row + "\n", "\n" + with_units + "\n").encode("utf-8"), name="r.txt")
     appeals = {(c[2], c[3]): (c[4], c[5]) for c in report.cell_rows if c[1] == "appeals"}
