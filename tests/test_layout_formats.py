@@ -167,8 +167,7 @@ def test_collapsed_signed_change_never_leaves_a_negative_number_of_items():
 
 def test_tab_separated_values_with_a_unit_are_cells_not_labels():
     """A tab-cut segment is an explicit cell, so "3件" is the number 3 there as in a pipe cell:
-    a value row opening with one keeps its indenting tab as an empty cell, and a row holding
-    only "2件" after its tabs is a value, not a label line."""
+    a value row whose first printed cell is "2件" keeps the tab before it as an empty cell."""
     nums, text, row = _tsv_with_sparse_appeals()
     with_units = "\t".join(c + "件" if c else c for c in row.split("\t"))
     report = read_bytes(text.replace("\n" + row + "\n", "\n" + with_units + "\n").encode("utf-8"), name="r.txt")
