@@ -175,3 +175,13 @@ def test_tab_separated_values_with_a_unit_are_cells_not_labels():
     assert appeals[("review", "corrected")] == (2.0, "value") and appeals[("review", "upheld")] == (None, "blank")
     assert appeals[("litigation_direct", "total")] == (1.0, "value")
     assert _outcomes(report, synth.truth(nums, True)) == {"wrong": [], "missing": [], "flagged": []}
+
+
+def test_a_tab_row_whose_only_printed_cell_is_a_number_with_a_unit_is_a_value_row():
+    """"\\t\\t\\t2件": the tabs before a value are empty cells, so this is a row of four cells, not a
+    label indented by tabs (as "\\t\\t其他" is)."""
+    from ogi.extract.text import ROW_BREAK, _tab_cells
+
+    cells = _tab_cells(["\t\t\t2件", "\t\t其他"])
+    assert [c[0] for c in cells] == [ROW_BREAK, "", "", "", "2件", "其他"]
+    assert [c[2] >= 0 for c in cells] == [False, True, True, True, True, False]  # explicit cells: the four after the break
