@@ -234,6 +234,7 @@ class Propagator:
         self._number: dict[str, dict[tuple, int]] = {}
         self._contrib: list[dict[str, list[int | None]]] = [{} for _ in self.equations]  # [equation][key] → contribution by number
         self._summaries: list[dict[str, tuple[list, tuple | None]]] = [{} for _ in self.equations]
+        self.weight = [1] * len(self.equations)  # failures each equation caused in a search (dom/wdeg)
 
     def numbered(self, domains: dict[str, list[tuple]]) -> dict[str, list[int]]:
         """The domains as candidate numbers, numbering (and computing the contributions of) the
@@ -309,6 +310,7 @@ class Propagator:
             queued.discard(e)
             shrunk = self._revise(e, domains)
             if shrunk is None:
+                self.weight[e] += 1
                 return None
             for k, before in shrunk:
                 for e2 in self.by_key.get(k, ()):
@@ -420,7 +422,8 @@ def _descend(d: dict[str, list[int]] | None, chosen: dict[str, list[int]], consi
     if not open_keys:
         a = {k: propagate.candidate(k, v[0]) for k, v in d.items()}
         return a if consistent(a) else None
-    k = min(open_keys, key=lambda k: len(d[k]))
+    w, by_key = propagate.weight, propagate.by_key
+    k = min(open_keys, key=lambda k: len(d[k]) / sum(w[e] for e in by_key.get(k, ())) if by_key.get(k) else len(d[k]))
     for c in d[k]:
         found = _descend({**d, k: [c]}, {k: d[k]}, consistent, propagate, nodes)
         if found is not None:
