@@ -411,7 +411,8 @@ class _Budget(Exception):
 
 def _descend(d: dict[str, list[int]] | None, chosen: dict[str, list[int]], consistent, propagate: Propagator, nodes: list[int]) -> dict | None:
     """Depth-first on numbered domains: propagate the last choice (`chosen`: its key and domain
-    before), then try each candidate of the smallest open domain."""
+    before), then try each candidate of the open domain smallest for the failures its equations
+    have caused so far (dom/wdeg: the search turns to the rows whose identities keep failing)."""
     nodes[0] -= 1
     if nodes[0] < 0:
         raise _Budget
