@@ -186,6 +186,29 @@ def test_a_page_marker_between_gap_separated_cells_is_neither_cell_nor_gap():
             assert _cells("\n".join(lines[:i] + marker + lines[i:]).encode("utf-8")) == before, (i, marker)
 
 
+def test_a_lost_line_between_gap_separated_cells_leaves_only_its_cell_unknown():
+    """A cell's line lost from a table whose cells are separated by empty lines: the gap it leaves
+    is no whole number of empty cells, so that position is unreadable and every other cell of
+    the row keeps its column. Before, the row closed up: 政府集中采购 read 采购项目数量 256146 (the
+    amount) and an empty amount; a zero lost from a requests row cost the whole row."""
+    lines = GAP_DUMP.read_text(encoding="utf-8").split("\n")
+    before = _cells(GAP_DUMP.read_bytes())
+    numeric = [i for i, s in enumerate(lines) if s.strip().isdigit()]
+    procurement = next(i for i in numeric if lines[i].strip() == "22")
+    after = _cells("\n".join(lines[:procurement] + lines[procurement + 1 :]).encode("utf-8"))
+    assert after[("active", "procurement", "projects")] == (None, "unreadable")
+    assert after[("active", "procurement", "amount")] == (256146.0, "value")
+    cut_inside_a_row = 0
+    for i in numeric:
+        if not (lines[i - 3].strip().isdigit() and lines[i + 3].strip().isdigit()):
+            continue  # a row's first or last cell: the gap is a row's end as well
+        cut_inside_a_row += 1
+        after = _cells("\n".join(lines[:i] + lines[i + 1 :]).encode("utf-8"))
+        changed = {k: v for k, v in after.items() if v != before[k]}
+        assert list(changed.values()) == [(None, "unreadable")], (i, changed)
+    assert cut_inside_a_row >= 30
+
+
 def test_a_bullet_before_every_line_is_no_part_of_any_cell():
     """A converter that wrote each line as a list item ("• 0", "* 规章"): the real cell-per-line
     dumps read every cell as without the markers."""

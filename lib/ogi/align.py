@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import collapsed, placement, templates
-from .extract.tokens import Token
+from .extract.tokens import LOST, Token
 from .normalize import UNITS, label_key, nfkc, parse_value
 
 SECTIONS = ("active", "requests", "appeals", "after")
@@ -280,6 +280,16 @@ def _blocks_hold(toks: list[Token], blocks: tuple[int, ...]) -> bool:
     return placement.holds(tuple(placement.BLANK if p is None else p.value for p in parsed), blocks)
 
 
+def _after_header(tokens: list[Token]) -> list[Token]:
+    """A value row printed under its header row: the gap before its first value holds the header
+    row's end, which in a paragraph dump looks like a lost line (LOST tokens); the rest of that gap
+    is whole empty cells."""
+    lost = next((i for i, t in enumerate(tokens) if t.kind != LOST), len(tokens))
+    if not lost:
+        return tokens
+    return [Token("blank", "", t.locator, "", t.cell) for t in tokens[1:lost]] + tokens[lost:]
+
+
 def _several(group: list[Token]) -> Token:
     """One source cell that holds several values: a single token flagged as such."""
     raw = " ".join(t.raw for t in group)
@@ -327,6 +337,9 @@ def _cells_from_tokens(table: str, row: str, columns: tuple[str, ...], toks: lis
     for col, t in zip(columns, toks):
         if t.kind == "several":
             out.append(Cell(table, row, col, None, "unreadable", t.raw, t.locator, f"several values in one cell: {t.raw!r}"))
+            continue
+        if t.kind == LOST:
+            out.append(Cell(table, row, col, None, "unreadable", "", t.locator, "a line of the source is lost here: the gap before the next cell is no whole number of cells"))
             continue
         p = parse_value(t.raw)
         note = "; ".join(n for n in (p.note, label_note) if n) or None
@@ -838,6 +851,7 @@ def align_appeals(tokens, lo, hi, result: Alignment, closed: bool = False) -> No
     result.missing["appeals"] = [] if chosen else list(rows)
     if chosen is None:
         return
+    chosen = Run(chosen.label, _after_header(chosen.tokens), chosen.start)
     flat = [(r, c) for r in rows for c in cols]
     toks, why = fit(chosen, n, (len(cols),) * len(rows))
     if toks is not None:

@@ -15,7 +15,7 @@ from collections import Counter
 from typing import NamedTuple
 
 from ..normalize import nfkc
-from .tokens import COUNTED, PAGE_NUMBER, Token, cell_tokens
+from .tokens import COUNTED, LOST, PAGE_NUMBER, Token, cell_tokens
 
 
 class TextLayout(NamedTuple):
@@ -151,13 +151,23 @@ def text_cells(text: str, mode: str | None = None) -> list[tuple[str, str, int]]
         unit = min(gaps.most_common(1)[0][0], 3) if gaps else 1
         para: list[str] = []
         para_line = 0
-        gap = 0
+        gap = markers = 0
         for i, ln in enumerate(lines, start=1):
             if PAGE_NUMBER.match(ln):
-                continue  # "— 4 —" between the cells of a table torn by a page: neither a cell nor a gap
+                markers += not para  # "— 4 —" between the cells of a table torn by a page: no cell, and its own gap no gap
+                continue
             if ln.strip():
                 if not para:
-                    cells.extend(("", f"line {i - gap + 1}", -1) for _ in range(max(0, (gap - unit) // (unit + 1))))
+                    gap, markers = max(0, gap - unit * markers), 0
+                    empty, rest = divmod(gap - unit, unit + 1) if gap > unit else (0, 0)
+                    at = f"line {i - gap + 1}"
+                    if rest and _is_value(ln):
+                        # before a value, a gap that is no whole number of empty cells lost a line
+                        # (or, after a header, ended its row): each cell it may have held is
+                        # unknown, not closed up
+                        cells.extend((LOST_CELL, at, -1) for _ in range(empty + 1))
+                    else:
+                        cells.extend(("", at, -1) for _ in range(empty))
                     para_line = i
                 para.append(ln)
                 gap = 0
@@ -176,6 +186,7 @@ def text_cells(text: str, mode: str | None = None) -> list[tuple[str, str, int]]
 
 
 ROW_BREAK = "\x00row"  # a row boundary of a markdown table: ends a run of values like a label
+LOST_CELL = "\x00lost"  # a cell position whose line the source lost: unreadable, never closed up
 def _is_value(cell: str) -> bool:
     """An explicit cell the tokenizer reads as a value (a number, 125件, 251000元, —), not a label."""
     return cell_tokens(cell, "", 0)[0].kind == "value"
@@ -212,7 +223,7 @@ def merged_repeats(cells: list[tuple[str, str, int]]) -> bool:
     Tables are full of repeated cells (rows of 0); a dump that never shows two identical lines in a
     row, although most of its numbers stand alone on a line, was written by a crawler that merged
     consecutive identical lines: a short row is then a run of repeats, not of dropped blanks."""
-    texts = [c[0].strip() for c in cells if c[0].strip() and c[0] != ROW_BREAK]
+    texts = [c[0].strip() for c in cells if c[0].strip() and c[0] not in (ROW_BREAK, LOST_CELL)]
     numeric = [t for t in texts if t.replace(".", "", 1).lstrip("+-").isdigit() or COUNTED.match(nfkc(t))]
     several = [t for t in texts if any(ch.isdigit() for ch in t) and len(t.split()) > 1]
     if len(numeric) < 20 or len(several) > 0.1 * len(numeric):
@@ -229,6 +240,8 @@ def read_text(text: str) -> tuple[list[Token], TextLayout]:
     for cell, loc, cid in cells:
         if cell == ROW_BREAK:
             tokens.append(Token("text", "", loc, "", -1))
+        elif cell == LOST_CELL:
+            tokens.append(Token(LOST, "", loc, "", -1))
         else:
             tokens.extend(cell_tokens(cell, loc, cid, whole_line=mode in ("line", "paragraph")))
     return tokens, TextLayout(mode, mode != "pipe" and merged_repeats(cells))

@@ -16,13 +16,15 @@ from ..normalize import COUNT_UNITS, NA_MARKERS, UNITS, clean_artifacts, nfkc
 
 
 class Token(NamedTuple):  # a tuple: a report has hundreds of them, and they are made in hot loops
-    kind: str  # text, value, blank
+    kind: str  # text, value, blank; LOST: a cell whose line the source lost (align adds "several")
     raw: str  # exactly as found (the whole cell when the cell is one token)
     locator: str
     text: str = ""  # normalised copy: NFKC, artifacts removed; simplified for text tokens
     cell: int = -1  # the source's table cell this token came from (grids, pipe cells); -1: no cell boundaries
     part: int = 0  # 1, 2, … when the tokenizer cut one source piece (cell or line) into several tokens; 0: the whole piece
 
+
+LOST = "lost"  # Token.kind of a cell position the source's layout shows but whose text is gone
 
 # A number, possibly collapsed with others, with an optional printed unit.
 _NUM = re.compile(
