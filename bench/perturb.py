@@ -54,6 +54,7 @@ PERTURBATIONS = {
     "GB18030 encoding": _once(lambda t: t),  # encoded below
     "a bullet (• ) before every line": _once(lambda t: "\n".join("• " + s if s.strip() else s for s in t.split("\n"))),
     "lines joined into one": _once(lambda t: " ".join(s.strip() for s in t.split("\n") if s.strip())),
+    "double-spaced (an empty line after every line)": _once(lambda t: "\n\n".join(t.split("\n"))),
     "a page marker line inserted": _each_line(lambda ls, i: "\n".join(ls[:i] + ["— 4 —"] + ls[i:])),
     "件 after every bare number": _once(lambda t: "\n".join(re.sub(r"^(\d+)$", r"\1件", s.strip()) for s in t.split("\n"))),
     # these two change what the report prints: a differing cell may be the damage itself (a

@@ -186,6 +186,14 @@ def test_a_page_marker_between_gap_separated_cells_is_neither_cell_nor_gap():
             assert _cells("\n".join(lines[:i] + marker + lines[i:]).encode("utf-8")) == before, (i, marker)
 
 
+def test_a_double_spaced_copy_of_a_gap_separated_dump_reads_the_same():
+    """An empty line after every line (a copy that doubled its line ends): every gap grows the
+    same way (g → 2g + 1), so measured against its own most common gap the dump reads as the
+    original, empty cells included."""
+    text = GAP_DUMP.read_text(encoding="utf-8")
+    assert _cells("\n\n".join(text.split("\n")).encode("utf-8")) == _cells(GAP_DUMP.read_bytes())
+
+
 def test_a_lost_line_between_gap_separated_cells_leaves_only_its_cell_unknown():
     """A cell's line lost from a table whose cells are separated by empty lines: the gap it leaves
     is no whole number of empty cells, so that position is unreadable and every other cell of

@@ -148,7 +148,7 @@ def text_cells(text: str, mode: str | None = None) -> list[tuple[str, str, int]]
                 run = 0
             else:
                 run += 1
-        unit = min(gaps.most_common(1)[0][0], 3) if gaps else 1
+        unit = gaps.most_common(1)[0][0] if gaps else 1
         para: list[str] = []
         para_line = 0
         gap = markers = 0
