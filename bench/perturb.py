@@ -41,6 +41,21 @@ def _once(fn):
     return lambda text: [fn(text)]
 
 
+def _wrap_labels(text: str) -> str:
+    """Each line of text longer than 8 characters (no digit, no pipe cell) broken in the middle,
+    as a narrow page or a PDF's line breaks print long labels and headings."""
+    out = []
+    for s in text.split("\n"):
+        if len(s.strip()) > 8 and _CJK.search(s) and "|" not in s and not re.search(r"\d", s):
+            out += [s[: len(s) // 2], s[len(s) // 2 :]]
+        else:
+            out.append(s)
+    return "\n".join(out)
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
 def _traditional(text: str) -> str:
     import opencc
 
@@ -55,6 +70,7 @@ PERTURBATIONS = {
     "a bullet (• ) before every line": _once(lambda t: "\n".join("• " + s if s.strip() else s for s in t.split("\n"))),
     "lines joined into one": _once(lambda t: " ".join(s.strip() for s in t.split("\n") if s.strip())),
     "double-spaced (an empty line after every line)": _once(lambda t: "\n\n".join(t.split("\n"))),
+    "every label of 9+ characters wrapped onto two lines": _once(_wrap_labels),
     "a page marker line inserted": _each_line(lambda ls, i: "\n".join(ls[:i] + ["— 4 —"] + ls[i:])),
     "件 after every bare number": _once(lambda t: "\n".join(re.sub(r"^(\d+)$", r"\1件", s.strip()) for s in t.split("\n"))),
     # these two change what the report prints: a differing cell may be the damage itself (a

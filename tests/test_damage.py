@@ -170,6 +170,29 @@ def test_a_flattened_cell_per_line_dump_never_misreads_a_cell():
     assert sum(flag == "value" for _, flag in after.values()) >= 10
 
 
+def test_a_section_heading_wrapped_onto_two_lines_still_closes_the_appeals_table():
+    """"五、政府信息公开工作存在的" / "主要问题及改进情况": the heading broken across lines (a narrow
+    page, a PDF's line breaks) still ends section 四, so the date under the report ("2020 / 年 /
+    1 / 月 / 6 / 日", a cell per line) never joins the appeals row."""
+    lines = MERGED_DUMP.read_text(encoding="utf-8").split("\n")
+    at = lines.index("五、政府信息公开工作存在的主要问题及改进情况")
+    wrapped = lines[:at] + ["五、政府信息公开工作存在的", "主要问题及改进情况"] + lines[at + 1 :]
+    assert _cells("\n".join(wrapped).encode("utf-8")) == _cells(MERGED_DUMP.read_bytes())
+
+
+def test_a_number_in_the_prose_below_the_appeals_table_is_no_block_of_it():
+    """A section 五 heading worded unlike the standard one leaves the appeals section open to the
+    end of the report; the numbers of the prose and the date below the table are still no block
+    of the appeals row (before, 2019 莆田林业局's date gave 复议后起诉 总计 6 for its printed 0)."""
+    text = MERGED_DUMP.read_text(encoding="utf-8")
+    reworded = text.replace("五、政府信息公开工作存在的主要问题及改进情况", "五、工作中存在的不足及改进措施")
+    assert reworded != text
+    appeals = lambda cells: {k: v for k, v in cells.items() if k[0] == "appeals"}  # noqa: E731
+    before = appeals(_cells(MERGED_DUMP.read_bytes()))
+    assert len(before) == 15 and set(before.values()) == {(0.0, "value")}
+    assert appeals(_cells(reworded.encode("utf-8"))) == before
+
+
 GAP_DUMP = RAW / "2019_hebei-jiaoyuting_csvcell.txt"  # cells one per line, an empty line between them
 
 

@@ -84,6 +84,8 @@ def test_dropped_dump_with_an_all_empty_appeals_table_gives_fifteen_blank_cells(
     assert len(appeals) == 15 and {c[5] for c in appeals} == {"blank"}
     cut = text[: text.index("五、存在的主要问题")]
     assert not [c for c in read_bytes(cut.encode("utf-8"), name="r.txt").cell_rows if c[1] == "appeals"]
+    wrapped = text.replace("五、存在的主要问题及改进情况", "五、存在的主\n要问题及改进情况")  # the heading broken across lines
+    assert {c[5] for c in read_bytes(wrapped.encode("utf-8"), name="r.txt").cell_rows if c[1] == "appeals"} == {"blank"}
 
 
 def test_dropped_dump_with_two_printed_appeal_values_flags_the_table():

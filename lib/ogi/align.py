@@ -76,6 +76,18 @@ def _squash(t: Token) -> str:
     return "".join(nfkc(t.text).split())  # no white space at all
 
 
+def _heading_at(rx: re.Pattern, squashed: list[str], i: int) -> bool:
+    """Whether a section heading starts in text token i, alone or wrapped onto the next text
+    token ("五、存在的主要" / "问题及改进情况", as a narrow page or a PDF's line breaks print it)."""
+    m = rx.search(squashed[i])
+    if m:
+        return True
+    if i + 1 < len(squashed) and squashed[i + 1]:
+        m = rx.search(squashed[i] + squashed[i + 1])
+        return m is not None and m.start() < len(squashed[i])
+    return False
+
+
 def find_regions(tokens: list[Token]) -> dict[str, tuple[int, int]]:
     """Token index ranges of the active, requests and appeals tables, from the section headings."""
     starts: dict[str, int] = {}
@@ -84,7 +96,7 @@ def find_regions(tokens: list[Token]) -> dict[str, tuple[int, int]]:
     for sec in SECTIONS:
         rx = _HEADING_RES[sec]
         for i in range(pos, len(tokens)):
-            if squashed[i] and rx.search(squashed[i]):
+            if squashed[i] and _heading_at(rx, squashed, i):
                 starts[sec] = i
                 pos = i
                 break
@@ -278,6 +290,17 @@ def _blocks_hold(toks: list[Token], blocks: tuple[int, ...]) -> bool:
     if any(p is not None and p.flag != "value" for p in parsed):
         return True
     return placement.holds(tuple(placement.BLANK if p is None else p.value for p in parsed), blocks)
+
+
+_APPEAL_HEADER_TERMS = sorted({*templates.APPEAL_HEADER_WORDS, *templates.APPEAL_COLUMN_LABELS.values(), "行政复议", "行政诉讼", "未经复议直接起诉", "复议后起诉", "结果", "维持", "纠正", "其他", "尚未", "审结"}, key=len, reverse=True)
+
+
+def _only_appeal_headers(label: str) -> bool:
+    """Whether the text before a run holds nothing but the appeals table's column heads (a block
+    printed under its own header row), at most a stray character or two besides."""
+    for term in _APPEAL_HEADER_TERMS:
+        label = label.replace(term, "")
+    return len(label) <= 2
 
 
 def _after_header(tokens: list[Token]) -> list[Token]:
@@ -836,6 +859,8 @@ def align_appeals(tokens, lo, hi, result: Alignment, closed: bool = False) -> No
             # blocks printed apart (a header row over each value row): join consecutive runs
             joined: list[Token] = []
             for run in candidates:
+                if joined and not _only_appeal_headers(run.label):
+                    break  # prose between them: a date or a count below the table is no block of it
                 toks = list(run.tokens)
                 if len(candidates) > 1:  # a block's row of a pipe table: its edge cells are padding
                     while toks and toks[-1].kind == "blank":
