@@ -71,6 +71,7 @@ PERTURBATIONS = {
     "lines joined into one": _once(lambda t: " ".join(s.strip() for s in t.split("\n") if s.strip())),
     "double-spaced (an empty line after every line)": _once(lambda t: "\n\n".join(t.split("\n"))),
     "every label of 9+ characters wrapped onto two lines": _once(_wrap_labels),
+    "a line of page text (打印本页) inserted": _each_line(lambda ls, i: "\n".join(ls[:i] + ["打印本页"] + ls[i:])),
     "a page marker line inserted": _each_line(lambda ls, i: "\n".join(ls[:i] + ["— 4 —"] + ls[i:])),
     "件 after every bare number": _once(lambda t: "\n".join(re.sub(r"^(\d+)$", r"\1件", s.strip()) for s in t.split("\n"))),
     # these two change what the report prints: a differing cell may be the damage itself (a

@@ -193,6 +193,21 @@ def test_a_number_in_the_prose_below_the_appeals_table_is_no_block_of_it():
     assert appeals(_cells(reworded.encode("utf-8"))) == before
 
 
+def test_page_text_inside_a_row_of_a_merged_dump_leaves_the_row_unread():
+    """"打印本页" (page clutter, or a page's running head in a PDF's text) between the cells of 行政许可
+    40 | -6 | 64: the row's run stops at 40, and in a dump that merges repeated lines one value
+    could stand for all three cells; but more values follow the text, so the row may be cut and
+    is left unread. Before, it read 40 | 40 | 40."""
+    lines = MERGED_DUMP.read_text(encoding="utf-8").split("\n")
+    at = lines.index("行政许可") + 2
+    assert lines[at - 1 : at + 2] == ["40", "-6", "64"]
+    before = _cells(MERGED_DUMP.read_bytes())
+    after = _cells("\n".join(lines[:at] + ["打印本页"] + lines[at:]).encode("utf-8"))
+    licensing = {k: v for k, v in after.items() if k[:2] == ("active", "licensing")}
+    assert set(licensing.values()) == {(None, "unreadable")}
+    assert {k: v for k, v in after.items() if k not in licensing} == {k: v for k, v in before.items() if k not in licensing}
+
+
 GAP_DUMP = RAW / "2019_hebei-jiaoyuting_csvcell.txt"  # cells one per line, an empty line between them
 
 

@@ -579,11 +579,12 @@ def align_active(tokens, lo, hi, fmt_hint, result: Alignment) -> None:
     layout = templates.ACTIVE_COLUMNS[fmt]
     found = set()
     pending = []
+    cut = _followed_by_loose_values(runs, matches)
     for run, k, label_note in matches:
         row = templates.ACTIVE_ROWS[k].key
         if row not in layout:
             continue
-        cells, item = _read_row("active", row, layout[row], run, label_note, (), result.repeats_merged, result.collapses)
+        cells, item = _read_row("active", row, layout[row], run, label_note, (), result.repeats_merged, result.collapses, cut.get(id(run)))
         result.cells.extend(cells)
         if item is not None:
             pending.append(item)
@@ -663,9 +664,10 @@ def align_requests(tokens, lo, hi, result: Alignment) -> None:
     _note_unmatched("requests", runs, matches, result)
     known: dict[tuple[str, str, str], float] = {}
     pending: list = []
+    cut = _followed_by_loose_values(runs, matches)
     for run, k, label_note in matches:
         row = templates.REQUEST_ROWS[k].key
-        cells, item = _read_row("requests", row, cols, run, label_note, (n,), result.repeats_merged, result.collapses)
+        cells, item = _read_row("requests", row, cols, run, label_note, (n,), result.repeats_merged, result.collapses, cut.get(id(run)))
         if id(run) in placed_by_order:
             for c in cells:
                 c.method = "placed"
@@ -707,8 +709,22 @@ def _learn(known: dict, cells: list[Cell]) -> None:
             known[(c.table, c.row, c.column)] = 0.0
 
 
-def _read_row(table, row, cols, run: Run, label_note, blocks, merged: bool, collapses: bool = True):
-    """(cells read now, pending item or None): printed cells, a collapsed run, or a short row."""
+def _followed_by_loose_values(runs: list[Run], matches) -> dict[int, str]:
+    """{id(run): the text after it} for each matched run whose next run is matched to no row yet
+    holds values: text that is no label of the table (a page's running head, "打印本页") may
+    have cut the row in two, so a short reading of it cannot be trusted."""
+    matched = {id(m[0]) for m in matches}
+    return {id(a): b.label for a, b in zip(runs, runs[1:]) if id(a) in matched and id(b) not in matched and _holds_a_number(b)}
+
+
+def _holds_a_number(run: Run) -> bool:
+    """A number among the run's values (a lone "/" of "本年增/减" broken over lines is none)."""
+    return any(t.kind == "value" and parse_value(t.raw).flag == "value" for t in run.tokens)
+
+
+def _read_row(table, row, cols, run: Run, label_note, blocks, merged: bool, collapses: bool = True, cut: str | None = None):
+    """(cells read now, pending item or None): printed cells, a collapsed run, or a short row.
+    `cut`: the text after the run when more values follow it there (see _followed_by_loose_values)."""
     n = len(cols)
     toks, why = fit(run, n, blocks)
     if toks is not None:
@@ -724,6 +740,8 @@ def _read_row(table, row, cols, run: Run, label_note, blocks, merged: bool, coll
             return [], ("collapsed", row, run, u)
         return _unreadable(table, row, cols, run, f"a signed number in a row without a signed column: {' '.join(pieces)!r}"), None
     short = short_row(row, run, n, blocks, merged, tuple(i for i, c in enumerate(cols) if c in templates.SIGNED_COLUMNS))
+    if short is not None and cut is not None:
+        return _unreadable(table, row, cols, run, f"fewer values than columns, and more values follow after the text {cut!r}: the row may be cut in two"), None
     if short is not None:
         return [], ("short", row, run, short)
     return _unreadable(table, row, cols, run, why), None
