@@ -5,7 +5,9 @@ digits changes no other cell and never becomes a wrong number."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
+import pytest
 from lxml import etree
 
 from conftest import RAW
@@ -275,3 +277,20 @@ def test_a_unit_after_a_number_alone_on_its_line_is_the_number():
         assert units >= 15, dump.name
         before = _cells(dump.read_bytes())
         assert _cells(counted.encode("utf-8")) == before, dump.name
+
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.mark.parametrize("text, pdf, readable", [("2024_huaian-city_pdftotext.txt", "2024_huaian-city_pdf.pdf", 120), ("2023_hongze-district_pdftotext.txt", "2023_hongze-district_pdf.pdf", 25)])
+def test_pdftotext_default_output_never_misreads_a_cell(text, pdf, readable):
+    """pdftotext's default mode lists a table's columns apart from their rows: 淮安's appeals blocks
+    come out interleaved (72 64 178 37 | 12 1 1 6 | 351 …), 洪泽's requests rows as columns with
+    every label after its values. Cells read from it are the PDF's own numbers or are flagged:
+    before, 淮安 read 行政复议 总计 12 (the PDF prints 351) and 洪泽 read rows printing 1, 3 and 10
+    as empty because their labels stood apart from their values."""
+    truth = {(c[1], c[2], c[3]): c[4] for c in read_bytes((RAW / pdf).read_bytes(), name=pdf).cell_rows}
+    got = {(c[1], c[2], c[3]): (c[4], c[5]) for c in read_bytes((FIXTURES / text).read_bytes(), name=text).cell_rows}
+    wrong = {k: (truth[k], v) for k, v in got.items() if k in truth and ((v[1] == "value" and v[0] != truth[k]) or (v[1] == "blank" and truth[k]))}
+    assert wrong == {}
+    assert sum(v[1] == "value" for v in got.values()) >= readable

@@ -12,6 +12,7 @@ from __future__ import annotations
 import difflib
 import functools
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from . import collapsed, placement, templates
@@ -530,9 +531,31 @@ def label_only_rows(runs: list[Run], rows, matches, expected: set[str]) -> list[
     return out
 
 
-def _blank_row(table: str, row: str, cols, run: Run) -> list[Cell]:
+def _blank_row(table: str, row: str, cols, run: Run, loose: bool = False) -> list[Cell]:
+    """A label-only row's cells: empty, unless the table holds numbers that no label claims
+    (`loose`, see _loose_numbers), which may be this row's (a PDF's text that lists a table by
+    columns prints every label apart from its values)."""
     loc = f"{run.tokens[0].locator} (label only, before this)" if run.tokens else ""
+    if loose:
+        return [Cell(table, row, c, None, "unreadable", "", loc, "row label printed with no values, but numbers no label claims stand in the table: they may be this row's") for c in cols]
     return [Cell(table, row, c, None, "blank", "", loc, "row label printed with no values: empty cells", "placed") for c in cols]
+
+
+def _loose_numbers(runs: list[Run], matches, width: Callable[[int], int]) -> bool:
+    """Whether the table holds numbers other than 0 that no row claims: in a run between its
+    first and last matched rows that is matched to none, or past the width (`width` of a matched
+    row's index) of a matched row's run."""
+    if not matches:
+        return False
+    taken = {id(m[0]) for m in matches}
+    first, last = min(m[0].start for m in matches), max(m[0].start for m in matches)
+
+    def nonzero(toks) -> bool:
+        return any(t.kind == "value" and parse_value(t.raw).value not in (None, 0.0) for t in toks)
+
+    if any(id(r) not in taken and first < r.start < last and nonzero(r.tokens) for r in runs):
+        return True
+    return any(nonzero([t for t in run.tokens if t.kind != "blank"][width(k) :]) for run, k, _ in matches)
 
 
 def torn_rows(runs: list[Run], rows, matches, expected: list[str], n: int):
@@ -589,8 +612,9 @@ def align_active(tokens, lo, hi, fmt_hint, result: Alignment) -> None:
         if item is not None:
             pending.append(item)
         found.add(row)
+    loose = _loose_numbers(runs, matches, lambda k: len(layout.get(templates.ACTIVE_ROWS[k].key, ())) or 99)
     for row, run in label_only_rows(runs, templates.ACTIVE_ROWS, matches, set(layout)):
-        result.cells.extend(_blank_row("active", row, layout[row], run))
+        result.cells.extend(_blank_row("active", row, layout[row], run, loose))
         found.add(row)
     signed = _signed_columns(result.cells)
     for kind, row, run, item in pending:  # each active row stands alone: no identity links them
@@ -682,10 +706,11 @@ def align_requests(tokens, lo, hi, result: Alignment) -> None:
         if tail_tokens:
             tail = [(Run(label_key("".join(t.text for t in tail_tokens)), tail_tokens, hi), len(templates.REQUEST_ROWS), None)]
     blank_rows = label_only_rows(runs, templates.REQUEST_ROWS, matches + tail, set(expected) | ({"other"} if unknown_form else set()))
+    loose = _loose_numbers(runs, matches, lambda k: n)
     if unknown_form and any(r in templates.V2021_OTHER_ROWS for r, _ in blank_rows):
         blank_rows = [(r, run) for r, run in blank_rows if r != "other"]  # （六） heads its printed sub-rows
     for row, run in blank_rows:
-        cells = _blank_row("requests", row, cols, run)
+        cells = _blank_row("requests", row, cols, run, loose)
         result.cells.extend(cells)
         _learn(known, cells)
     if pending:
@@ -863,6 +888,7 @@ def align_appeals(tokens, lo, hi, result: Alignment, closed: bool = False) -> No
                 continue  # a number or two in the prose above the table
             candidates.append(run)
     chosen: Run | None = None
+    joined_runs = 1
     if not candidates and closed and _empty_appeals_table(tokens, lo, hi):
         loc = next((t.locator for t in tokens[lo:hi] if t.kind == "text"), "")
         for r in rows:
@@ -886,10 +912,12 @@ def align_appeals(tokens, lo, hi, result: Alignment, closed: bool = False) -> No
                     while toks and toks[0].kind == "blank":
                         toks.pop(0)
                 joined.extend(toks)
+                joined_runs += 1
                 if len(joined) >= n:
                     break
             # exactly 15 cells joined, or fewer (a short row: repeats or blanks); else the first run alone
             chosen = Run(first.label, joined if len(joined) <= n else first.tokens, first.start)
+            joined_runs = joined_runs - 1 if len(joined) <= n else 1
     result.found["appeals"] = chosen is not None
     result.missing["appeals"] = [] if chosen else list(rows)
     if chosen is None:
@@ -897,6 +925,12 @@ def align_appeals(tokens, lo, hi, result: Alignment, closed: bool = False) -> No
     chosen = Run(chosen.label, _after_header(chosen.tokens), chosen.start)
     flat = [(r, c) for r in rows for c in cols]
     toks, why = fit(chosen, n, (len(cols),) * len(rows))
+    if toks is not None and joined_runs > 1 and not _blocks_hold(toks, (len(cols),) * len(rows)):
+        # the order of blocks printed apart is an assumption: only their sums can confirm it (a
+        # PDF's text may interleave the blocks' columns)
+        for r in rows:
+            result.cells.extend(_unreadable("appeals", r, cols, chosen, f"{joined_runs} runs of values joined in their printed order break the blocks' sums: their order is not the table's"))
+        return
     if toks is not None:
         cells = _cells_from_tokens("appeals", "", tuple(f"{r}|{c}" for r, c in flat), toks)
         for cell in cells:
