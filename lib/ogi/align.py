@@ -689,9 +689,22 @@ def align_requests(tokens, lo, hi, result: Alignment) -> None:
     known: dict[tuple[str, str, str], float] = {}
     pending: list = []
     cut = _followed_by_loose_values(runs, matches)
+    spill = None  # the row above whose run holds more numbers than the row has columns
+    # a row printed as its label alone takes up the shift: the rows after it stand with their values
+    absorbs = {id(r) for _, r in label_only_rows(runs, templates.REQUEST_ROWS, matches, set(expected) | set(templates.V2021_OTHER_ROWS) | {"other"})}
+    spill_at = -1
     for run, k, label_note in matches:
         row = templates.REQUEST_ROWS[k].key
-        cells, item = _read_row("requests", row, cols, run, label_note, (n,), result.repeats_merged, result.collapses, cut.get(id(run)))
+        if spill is not None and (id(run) in absorbs or any(templates.REQUEST_ROWS[j].key in expected for j in range(spill_at + 1, k))):
+            spill = None  # rows missing in between: the numbers past the row's end are theirs, not this row's
+        if spill is not None:
+            # a row above holds the numbers of a further row: a layout that prints values apart
+            # from their labels (above them, say) has shifted every row below it by one
+            cells, item = _unreadable("requests", row, cols, run, f"the row {spill} above holds more numbers than columns: the rows below it may be shifted"), None
+        else:
+            cells, item = _read_row("requests", row, cols, run, label_note, (n,), result.repeats_merged, result.collapses, cut.get(id(run)))
+            if _spills(run, n, (n,)):
+                spill, spill_at = row, k
         if id(run) in placed_by_order:
             for c in cells:
                 c.method = "placed"
@@ -732,6 +745,15 @@ def _learn(known: dict, cells: list[Cell]) -> None:
             known[(c.table, c.row, c.column)] = c.value
         elif c.flag in ("blank", "not_applicable"):
             known[(c.table, c.row, c.column)] = 0.0
+
+
+def _spills(run: Run, n: int, blocks: tuple[int, ...]) -> bool:
+    """Whether the run holds more printed values than its row has cells, a number other than 0
+    among those past the row's end (not a cell holding several values: that one fits)."""
+    if fit(run, n, blocks)[0] is not None:
+        return False
+    toks = [t for t in run.tokens if t.kind != "blank"]
+    return len(toks) > n and any(t.kind == "value" and parse_value(t.raw).value not in (None, 0.0) for t in toks[n:])
 
 
 def _followed_by_loose_values(runs: list[Run], matches) -> dict[int, str]:
