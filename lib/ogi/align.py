@@ -80,8 +80,9 @@ def _squash(t: Token) -> str:
 def _heading_at(rx: re.Pattern, squashed: list[str], i: int) -> bool:
     """Whether a section heading starts in text token i, alone or wrapped onto the next text
     token ("五、存在的主要" / "问题及改进情况", as a narrow page or a PDF's line breaks print it)."""
-    m = rx.search(squashed[i])
-    if m:
+    if rx.pattern[0] not in squashed[i]:
+        return False  # every heading opens with its section's numeral (二 … 五)
+    if rx.search(squashed[i]):
         return True
     if i + 1 < len(squashed) and squashed[i + 1]:
         m = rx.search(squashed[i] + squashed[i + 1])
@@ -553,9 +554,9 @@ def _loose_numbers(runs: list[Run], matches, width: Callable[[int], int]) -> boo
     def nonzero(toks) -> bool:
         return any(t.kind == "value" and parse_value(t.raw).value not in (None, 0.0) for t in toks)
 
-    if any(id(r) not in taken and first < r.start < last and nonzero(r.tokens) for r in runs):
+    if any(first < r.start < last and id(r) not in taken and nonzero(r.tokens) for r in runs):
         return True
-    return any(nonzero([t for t in run.tokens if t.kind != "blank"][width(k) :]) for run, k, _ in matches)
+    return any(len(run.tokens) > width(k) and nonzero([t for t in run.tokens if t.kind != "blank"][width(k) :]) for run, k, _ in matches)
 
 
 def torn_rows(runs: list[Run], rows, matches, expected: list[str], n: int):
@@ -750,10 +751,10 @@ def _learn(known: dict, cells: list[Cell]) -> None:
 def _spills(run: Run, n: int, blocks: tuple[int, ...]) -> bool:
     """Whether the run holds more printed values than its row has cells, a number other than 0
     among those past the row's end (not a cell holding several values: that one fits)."""
-    if fit(run, n, blocks)[0] is not None:
-        return False
     toks = [t for t in run.tokens if t.kind != "blank"]
-    return len(toks) > n and any(t.kind == "value" and parse_value(t.raw).value not in (None, 0.0) for t in toks[n:])
+    if len(toks) <= n or fit(run, n, blocks)[0] is not None:
+        return False
+    return any(t.kind == "value" and parse_value(t.raw).value not in (None, 0.0) for t in toks[n:])
 
 
 def _followed_by_loose_values(runs: list[Run], matches) -> dict[int, str]:
