@@ -41,6 +41,9 @@ def _once(fn):
     return lambda text: [fn(text)]
 
 
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
 def _wrap_labels(text: str) -> str:
     """Each line of text longer than 8 characters (no digit, no pipe cell) broken in the middle,
     as a narrow page or a PDF's line breaks print long labels and headings."""
@@ -51,9 +54,6 @@ def _wrap_labels(text: str) -> str:
         else:
             out.append(s)
     return "\n".join(out)
-
-
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _traditional(text: str) -> str:

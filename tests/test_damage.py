@@ -299,8 +299,8 @@ def test_text_of_a_pdf_by_other_tools_never_misreads_a_cell(text, pdf, readable)
     would take the 3 … 3 of the row after it. Cells read are the PDF's own numbers or are
     flagged: before, 淮安 read 行政复议 总计 12 (the PDF prints 351), 洪泽 rows printing 1, 3 and
     10 as empty, and 本机关不掌握 3 for 10."""
-    truth = {(c[1], c[2], c[3]): c[4] for c in read_bytes((RAW / pdf).read_bytes(), name=pdf).cell_rows}
-    got = {(c[1], c[2], c[3]): (c[4], c[5]) for c in read_bytes((FIXTURES / text).read_bytes(), name=text).cell_rows}
+    truth = {k: value for k, (value, _) in _cells((RAW / pdf).read_bytes()).items()}
+    got = _cells((FIXTURES / text).read_bytes())
     wrong = {k: (truth[k], v) for k, v in got.items() if k in truth and ((v[1] == "value" and v[0] != truth[k]) or (v[1] == "blank" and truth[k]))}
     assert wrong == {}
     assert sum(v[1] == "value" for v in got.values()) >= readable

@@ -550,13 +550,14 @@ def _loose_numbers(runs: list[Run], matches, width: Callable[[int], int]) -> boo
         return False
     taken = {id(m[0]) for m in matches}
     first, last = min(m[0].start for m in matches), max(m[0].start for m in matches)
-
-    def nonzero(toks) -> bool:
-        return any(t.kind == "value" and parse_value(t.raw).value not in (None, 0.0) for t in toks)
-
-    if any(first < r.start < last and id(r) not in taken and nonzero(r.tokens) for r in runs):
+    if any(first < r.start < last and id(r) not in taken and _has_nonzero(r.tokens) for r in runs):
         return True
-    return any(len(run.tokens) > width(k) and nonzero([t for t in run.tokens if t.kind != "blank"][width(k) :]) for run, k, _ in matches)
+    return any(len(run.tokens) > width(k) and _has_nonzero([t for t in run.tokens if t.kind != "blank"][width(k) :]) for run, k, _ in matches)
+
+
+def _has_nonzero(toks: list[Token]) -> bool:
+    """A value token among `toks` that is a number other than 0."""
+    return any(t.kind == "value" and parse_value(t.raw).value not in (None, 0.0) for t in toks)
 
 
 def torn_rows(runs: list[Run], rows, matches, expected: list[str], n: int):
@@ -754,7 +755,7 @@ def _spills(run: Run, n: int, blocks: tuple[int, ...]) -> bool:
     toks = [t for t in run.tokens if t.kind != "blank"]
     if len(toks) <= n or fit(run, n, blocks)[0] is not None:
         return False
-    return any(t.kind == "value" and parse_value(t.raw).value not in (None, 0.0) for t in toks[n:])
+    return _has_nonzero(toks[n:])
 
 
 def _followed_by_loose_values(runs: list[Run], matches) -> dict[int, str]:
@@ -911,7 +912,7 @@ def align_appeals(tokens, lo, hi, result: Alignment, closed: bool = False) -> No
                 continue  # a number or two in the prose above the table
             candidates.append(run)
     chosen: Run | None = None
-    joined_runs = 1
+    joined_runs = 1  # how many runs the chosen row is made of
     if not candidates and closed and _empty_appeals_table(tokens, lo, hi):
         loc = next((t.locator for t in tokens[lo:hi] if t.kind == "text"), "")
         for r in rows:
@@ -925,6 +926,7 @@ def align_appeals(tokens, lo, hi, result: Alignment, closed: bool = False) -> No
         else:
             # blocks printed apart (a header row over each value row): join consecutive runs
             joined: list[Token] = []
+            used = 0
             for run in candidates:
                 if joined and not _only_appeal_headers(run.label):
                     break  # prose between them: a date or a count below the table is no block of it
@@ -935,12 +937,12 @@ def align_appeals(tokens, lo, hi, result: Alignment, closed: bool = False) -> No
                     while toks and toks[0].kind == "blank":
                         toks.pop(0)
                 joined.extend(toks)
-                joined_runs += 1
+                used += 1
                 if len(joined) >= n:
                     break
             # exactly 15 cells joined, or fewer (a short row: repeats or blanks); else the first run alone
             chosen = Run(first.label, joined if len(joined) <= n else first.tokens, first.start)
-            joined_runs = joined_runs - 1 if len(joined) <= n else 1
+            joined_runs = used if len(joined) <= n else 1
     result.found["appeals"] = chosen is not None
     result.missing["appeals"] = [] if chosen else list(rows)
     if chosen is None:

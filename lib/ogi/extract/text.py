@@ -187,6 +187,8 @@ def text_cells(text: str, mode: str | None = None) -> list[tuple[str, str, int]]
 
 ROW_BREAK = "\x00row"  # a row boundary of a markdown table: ends a run of values like a label
 LOST_CELL = "\x00lost"  # a cell position whose line the source lost: unreadable, never closed up
+
+
 def _is_value(cell: str) -> bool:
     """An explicit cell the tokenizer reads as a value (a number, 125件, 251000元, —), not a label."""
     return cell_tokens(cell, "", 0)[0].kind == "value"
