@@ -86,6 +86,10 @@ def test_dropped_dump_with_an_all_empty_appeals_table_gives_fifteen_blank_cells(
     assert not [c for c in read_bytes(cut.encode("utf-8"), name="r.txt").cell_rows if c[1] == "appeals"]
     wrapped = text.replace("五、存在的主要问题及改进情况", "五、存在的主\n要问题及改进情况")  # the heading broken across lines
     assert {c[5] for c in read_bytes(wrapped.encode("utf-8"), name="r.txt").cell_rows if c[1] == "appeals"} == {"blank"}
+    # section 五 in words of the body's own: still the end of the appeals table
+    for heading in ("五、存在的不足及改进措施", "五、工作中存在的问题和改进方向", "五、主要问题和改进措施", "五．存在的主要\n不足及下一步打算"):
+        reworded = text.replace("五、存在的主要问题及改进情况", heading)
+        assert {c[5] for c in read_bytes(reworded.encode("utf-8"), name="r.txt").cell_rows if c[1] == "appeals"} == {"blank"}, heading
 
 
 def test_dropped_dump_with_two_printed_appeal_values_flags_the_table():
