@@ -117,6 +117,24 @@ def test_a_worker_crash_takes_down_only_its_file(tmp_path, monkeypatch):
     assert status.loc["2023_pingtan_page.html", "status"] == "ok"
 
 
+def test_the_division_table_loads_while_the_workers_read_and_its_failure_costs_nothing(tmp_path, monkeypatch):
+    """The corpus step's cpca table is loaded in the main process after the workers were forked
+    (a head start, not a thread alive at a fork); if that fails, the ingest goes on and the corpus
+    step loads it itself."""
+    raw = _raw(tmp_path, ["000_98d5d9cfaf16f11b.txt", "2023_pingtan_page.html"])
+    calls = []
+
+    def broken():
+        calls.append(len(__import__("multiprocessing").active_children()))
+        raise OSError("no division table")
+
+    monkeypatch.setattr(ingest_mod, "load_division_table", broken)
+    res = ingest(raw, tmp_path / "out", jobs=2)
+    assert calls == [2]  # once, with both workers already started
+    assert set(res.reports["status"]) == {"ok"}
+    assert res.reports.set_index("source_path").loc["000_98d5d9cfaf16f11b.txt", "city"] == "临汾市"  # the region is still found
+
+
 def test_a_hanging_file_is_stopped_by_the_time_limit(tmp_path, monkeypatch):
     def hang(path, *a, **k):
         time.sleep(30)

@@ -165,17 +165,17 @@ def extract(text: str, agency_kind: str | None = None) -> list[Claim]:
             section_on_requests, section_on_appeals = "申请" in title and "复议" not in title, "复议" in title or "诉讼" in title
         if _digits(sentence) > 0.6 * len(sentence):  # a table's digits, not prose
             continue
-        loc = f"text sentence {n} chars {start}–{end}"
-        scope = "jurisdiction" if _JURISDICTION.search(sentence) and not own_jurisdiction else "self"
-        if _ON_BEHALF.search(sentence):
-            scope = "other"  # 区政府办代表区政府受理…: a part of the body, not the table's whole
         # requests for government information, not 受理申请121510件 of a service hall (licensing)
         about_requests = bool(_REQUEST_TOPIC.search(sentence) and _DISCLOSURE.search(sentence)) or section_on_requests
-        about_disclosure = "信息公开" in sentence or section_on_appeals or about_requests
         if _HEADED.match(sentence):
             paragraph_on_requests = about_requests  # (二)依申请公开方面…: the paragraph's later sentences too
         if not _FIGURE.search(sentence) and not _IN_WORDS.search(sentence):
             continue  # no figure and no zero in words: nothing to claim (most sentences of a report)
+        loc = f"text sentence {n} chars {start}–{end}"
+        scope = "jurisdiction" if _JURISDICTION.search(sentence) and not own_jurisdiction else "self"
+        if _ON_BEHALF.search(sentence):
+            scope = "other"  # 区政府办代表区政府受理…: a part of the body, not the table's whole
+        about_disclosure = "信息公开" in sentence or section_on_appeals or about_requests
 
         def add(key, value, unit, approximate=False, confidence=0.9, sentence=sentence, loc=loc, scope=scope, n=n):
             out.append(Claim(key, float(value), unit, sentence, loc, scope, approximate, confidence * (0.5 if scope != "self" else 1) * (0.7 if approximate else 1), n))

@@ -131,6 +131,14 @@ def identify(names: Iterable[str | None]) -> dict[str, Identity]:
 _SHARED: set[str] = set()
 
 
+def load_division_table() -> None:
+    """Load cpca's division table now (about 0.3 s of one core): the ingest calls it while its
+    workers read, instead of after them, when only this process is left working."""
+    import cpca  # noqa: F401
+
+    shared_county_names()
+
+
 def shared_county_names() -> set[str]:
     """County-level names that more than one city has (鼓楼区, 城关区 …), from cpca's table."""
     if not _SHARED:

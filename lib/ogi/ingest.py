@@ -29,6 +29,7 @@ import pandas as pd
 
 from . import paths
 from .corpus import finalize
+from .identity import load_division_table
 from .normalize import to_simplified
 from .problems import Kind, Problem
 from .problems import kinds as kinds_of
@@ -337,10 +338,18 @@ def read_chunk(paths_: list[str], timeout: float) -> list[tuple]:
     return [read_one(path, timeout) for path in paths_]
 
 
-def _run_pool(todo: list[Path], jobs: int, timeout: float, done: Callable[[list[tuple[Path, tuple]]], None] | None = None) -> dict[Path, tuple]:
+def _run_pool(
+    todo: list[Path],
+    jobs: int,
+    timeout: float,
+    done: Callable[[list[tuple[Path, tuple]]], None] | None = None,
+    meanwhile: Callable[[], None] | None = None,
+) -> dict[Path, tuple]:
     """Read files in worker processes; a worker that dies takes only its own file down (its chunk
     is re-read one file per process, so the culprit is found and the others are kept). `done`
-    receives each finished chunk's (path, result) pairs, in this process, as they arrive."""
+    receives each finished chunk's (path, result) pairs, in this process, as they arrive.
+    `meanwhile` runs once in this process while the first workers read (after they were forked:
+    no thread of ours is alive at a fork)."""
     from tqdm import tqdm
 
     done = done or (lambda pairs: None)
@@ -357,6 +366,12 @@ def _run_pool(todo: list[Path], jobs: int, timeout: float, done: Callable[[list[
             try:
                 with ProcessPoolExecutor(max_workers=1 if isolate else jobs, initializer=_worker_start) as pool:
                     futures = {pool.submit(read_chunk, [str(p) for p in chunk], timeout): chunk for chunk in group}
+                    if meanwhile is not None:
+                        try:
+                            meanwhile()
+                        except Exception:  # noqa: BLE001 — a head start only: the corpus step does it again
+                            log.warning("ingest: work done while the files are read failed", exc_info=True)
+                        meanwhile = None
                     for fut in as_completed(futures):
                         chunk = futures[fut]
                         try:
@@ -491,7 +506,7 @@ def _ingest(raw_dir, out_dir, *, jobs, force, timeout, dask_address) -> IngestRe
         if todo and dask_address:
             results.update(_run_dask(todo, dask_address, timeout, store))
         elif todo:
-            results.update(_run_pool(todo, min(jobs, len(todo)), timeout, store))
+            results.update(_run_pool(todo, min(jobs, len(todo)), timeout, store, meanwhile=load_division_table))
     finally:
         cache.close()
 
