@@ -210,6 +210,24 @@ def test_page_text_inside_a_row_of_a_merged_dump_leaves_the_row_unread():
     assert {k: v for k, v in after.items() if k not in licensing} == {k: v for k, v in before.items() if k not in licensing}
 
 
+def test_page_text_between_the_last_requests_label_and_its_value_leaves_the_row_unread():
+    """"打印本页" between 四、结转下年度继续办理 and its one merged "0": the label no longer
+    heads a run of values, so the row looks printed as a label alone (empty cells), yet a value
+    that no row claims follows the text, and it may be this row's. The row is unread, not empty
+    (before, its seven cells read as empty for the printed zeros). （七）总计, a merged short row
+    that the balance with 结转下年度 placed, is then unread too; every other cell is unchanged."""
+    lines = MERGED_DUMP.read_text(encoding="utf-8").split("\n")
+    at = lines.index("四、结转下年度继续办理") + 1
+    assert lines[at] == "0"
+    before = _cells(MERGED_DUMP.read_bytes())
+    after = _cells("\n".join(lines[:at] + ["打印本页"] + lines[at:]).encode("utf-8"))
+    carried = {k: v for k, v in after.items() if k[:2] == ("requests", "carried_forward")}
+    assert len(carried) == 7 and set(carried.values()) == {(None, "unreadable")}
+    total = {k for k in after if k[:2] == ("requests", "total_processed")}
+    assert all(after[k] in (before[k], (None, "unreadable")) for k in total)
+    assert {k: v for k, v in after.items() if k not in carried and k not in total} == {k: v for k, v in before.items() if k not in carried and k not in total}
+
+
 GAP_DUMP = RAW / "2019_hebei-jiaoyuting_csvcell.txt"  # cells one per line, an empty line between them
 
 

@@ -542,15 +542,20 @@ def _blank_row(table: str, row: str, cols, run: Run, loose: bool = False) -> lis
     return [Cell(table, row, c, None, "blank", "", loc, "row label printed with no values: empty cells", "placed") for c in cols]
 
 
-def _loose_numbers(runs: list[Run], matches, width: Callable[[int], int]) -> bool:
-    """Whether the table holds numbers other than 0 that no row claims: in a run between its
+def _loose_numbers(runs: list[Run], matches, width: Callable[[int], int], rows) -> bool:
+    """Whether the table holds numbers that no row claims: other than 0 in a run between its
     first and last matched rows that is matched to none, or past the width (`width` of a matched
-    row's index) of a matched row's run."""
+    row's index) of a matched row's run; any number of an unmatched run after the last matched
+    row whose text names a row of the table (`rows`) before other text (打印本页 between a last
+    label and its values)."""
     if not matches:
         return False
     taken = {id(m[0]) for m in matches}
     first, last = min(m[0].start for m in matches), max(m[0].start for m in matches)
     if any(first < r.start < last and id(r) not in taken and _has_nonzero(r.tokens) for r in runs):
+        return True
+    after = [r for r in runs if r.start > last and id(r) not in taken and _holds_a_number(r)]
+    if any(key in r.label for r in after for row in rows for key in row.keys):
         return True
     return any(len(run.tokens) > width(k) and _has_nonzero([t for t in run.tokens if t.kind != "blank"][width(k) :]) for run, k, _ in matches)
 
@@ -614,7 +619,7 @@ def align_active(tokens, lo, hi, fmt_hint, result: Alignment) -> None:
         if item is not None:
             pending.append(item)
         found.add(row)
-    loose = _loose_numbers(runs, matches, lambda k: len(layout.get(templates.ACTIVE_ROWS[k].key, ())) or 99)
+    loose = _loose_numbers(runs, matches, lambda k: len(layout.get(templates.ACTIVE_ROWS[k].key, ())) or 99, templates.ACTIVE_ROWS)
     for row, run in label_only_rows(runs, templates.ACTIVE_ROWS, matches, set(layout)):
         result.cells.extend(_blank_row("active", row, layout[row], run, loose))
         found.add(row)
@@ -721,7 +726,7 @@ def align_requests(tokens, lo, hi, result: Alignment) -> None:
         if tail_tokens:
             tail = [(Run(label_key("".join(t.text for t in tail_tokens)), tail_tokens, hi), len(templates.REQUEST_ROWS), None)]
     blank_rows = label_only_rows(runs, templates.REQUEST_ROWS, matches + tail, set(expected) | ({"other"} if unknown_form else set()))
-    loose = _loose_numbers(runs, matches, lambda k: n)
+    loose = _loose_numbers(runs, matches, lambda k: n, templates.REQUEST_ROWS)
     if unknown_form and any(r in templates.V2021_OTHER_ROWS for r, _ in blank_rows):
         blank_rows = [(r, run) for r, run in blank_rows if r != "other"]  # （六） heads its printed sub-rows
     for row, run in blank_rows:
