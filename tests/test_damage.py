@@ -34,9 +34,12 @@ def _cells(data: bytes) -> dict:
 
 
 def _judge(before: dict, after: dict, expect: str | None) -> tuple[bool, list]:
-    """(only the damaged cell changed, cells that became wrong numbers)"""
+    """(only the damaged cell changed, cells that became wrong numbers or empty for a printed
+    number other than 0; one of those may be the damaged cell itself when it was emptied)"""
     changed = [k for k in before if after.get(k) != before[k]]
     wrong = [k for k in changed if after.get(k) is not None and after[k][1] == "value"]
+    emptied = [k for k in changed if after.get(k) is not None and after[k][1] == "blank" and before[k][0]]
+    wrong += emptied[1:] if expect == "blank" else emptied
     if expect is None:  # full-width digits: nothing may change at all
         return not changed, changed
     return len(changed) == 1 and after[changed[0]][1] == expect, wrong
