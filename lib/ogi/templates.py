@@ -185,8 +185,9 @@ SECTION_HEADINGS = {
     "requests": r"三[、.]?收到和处理政府信息公开申请(?:情况)?",
     "appeals": r"四[、.]?(?:因)?政府信息公开(?:工作)?(?:被申请)?行政复议",
     # 五 as printed by the format, or numbered 五、 with its own words for problems or shortcomings
-    # (五、存在的不足及改进措施, 五、工作中存在的问题和改进方向, 五、主要问题和改进措施)
-    "after": r"五[、.]?(?:政府信息公开工作)?存在的主要问题|五[、.][^\d]{0,16}?(?:问题|不足)",
+    # (五、存在的不足及改进措施, 五、工作中存在的问题和改进方向, 五、主要问题和改进措施), within
+    # its own words: no digit and no 、 of a next numbered heading between
+    "after": r"五[、.]?(?:政府信息公开工作)?存在的主要问题|五[、.][^\d、]{0,16}?(?:问题|不足)",
 }
 
 # ---------------------------------------------------------------------------- identities
