@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import shutil
 import signal
@@ -125,7 +126,7 @@ def test_the_division_table_loads_while_the_workers_read_and_its_failure_costs_n
     calls = []
 
     def broken():
-        calls.append(len(__import__("multiprocessing").active_children()))
+        calls.append(len(multiprocessing.active_children()))
         raise OSError("no division table")
 
     monkeypatch.setattr(ingest_mod, "load_division_table", broken)
