@@ -56,6 +56,19 @@ def _wrap_labels(text: str) -> str:
     return "\n".join(out)
 
 
+def _space_in_labels(text: str) -> str:
+    """A space in the middle of every short line of text (a label, a heading), as a converter
+    prints a line break inside a cell."""
+    out = []
+    for s in text.split("\n"):
+        cjk = [m.start() for m in _CJK.finditer(s)]
+        if 4 <= len(cjk) <= 30 and not re.search(r"[。，；|]", s):
+            out.append(s[: cjk[len(cjk) // 2]] + " " + s[cjk[len(cjk) // 2] :])
+        else:
+            out.append(s)
+    return "\n".join(out)
+
+
 def _traditional(text: str) -> str:
     import opencc
 
@@ -71,6 +84,7 @@ PERTURBATIONS = {
     "lines joined into one": _once(lambda t: " ".join(s.strip() for s in t.split("\n") if s.strip())),
     "double-spaced (an empty line after every line)": _once(lambda t: "\n\n".join(t.split("\n"))),
     "every label of 9+ characters wrapped onto two lines": _once(_wrap_labels),
+    "a space inside every label and heading": _once(_space_in_labels),
     "a line of page text (打印本页) inserted": _each_line(lambda ls, i: "\n".join(ls[:i] + ["打印本页"] + ls[i:])),
     "a page marker line inserted": _each_line(lambda ls, i: "\n".join(ls[:i] + ["— 4 —"] + ls[i:])),
     "件 after every bare number": _once(lambda t: "\n".join(re.sub(r"^(\d+)$", r"\1件", s.strip()) for s in t.split("\n"))),

@@ -231,6 +231,23 @@ def test_page_text_between_the_last_requests_label_and_its_value_leaves_the_row_
     assert {k: v for k, v in after.items() if k not in carried and k not in total} == {k: v for k, v in before.items() if k not in carried and k not in total}
 
 
+def test_a_space_inside_numbered_labels_keeps_a_merged_dump_merged():
+    """A PDF's or a page's line break turned into a space inside the numbered labels of a dump that
+    merges repeated lines (2.其他法律行政 法规禁止公开): such a line holds a digit and two words but no
+    two numbers, so the dump still reads as one value per line with repeats merged, and every cell
+    is as without the spaces. Before, a few of these lines made it read as dropping empty cells and
+    193 of its 200 cells were unread."""
+    dump = RAW / "2022_putian-shenjiju_page.txt"
+    lines = dump.read_text(encoding="utf-8").split("\n")
+    numbered = [i for i, s in enumerate(lines) if re.fullmatch(r"\d\.[\u4e00-\u9fff、]{6,}", s)]
+    assert len(numbered) >= 10
+    for i in numbered:
+        lines[i] = lines[i][: len(lines[i]) // 2 + 1] + " " + lines[i][len(lines[i]) // 2 + 1 :]
+    before = _cells(dump.read_bytes())
+    assert sum(flag == "value" for _, flag in before.values()) == 200
+    assert _cells("\n".join(lines).encode("utf-8")) == before
+
+
 GAP_DUMP = RAW / "2019_hebei-jiaoyuting_csvcell.txt"  # cells one per line, an empty line between them
 
 

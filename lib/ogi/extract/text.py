@@ -219,6 +219,10 @@ def _tab_cells(lines: list[str]) -> list[tuple[str, str, int]]:
     return cells
 
 
+def _is_number(t: str) -> bool:
+    return t.replace(".", "", 1).lstrip("+-").isdigit() or bool(COUNTED.match(nfkc(t)))
+
+
 def merged_repeats(cells: list[tuple[str, str, int]]) -> bool:
     """True for a one-number-per-line dump in which no line ever repeats the line before it.
 
@@ -226,8 +230,10 @@ def merged_repeats(cells: list[tuple[str, str, int]]) -> bool:
     row, although most of its numbers stand alone on a line, was written by a crawler that merged
     consecutive identical lines: a short row is then a run of repeats, not of dropped blanks."""
     texts = [c[0].strip() for c in cells if c[0].strip() and c[0] not in (ROW_BREAK, LOST_CELL)]
-    numeric = [t for t in texts if t.replace(".", "", 1).lstrip("+-").isdigit() or COUNTED.match(nfkc(t))]
-    several = [t for t in texts if any(ch.isdigit() for ch in t) and len(t.split()) > 1]
+    numeric = [t for t in texts if _is_number(t)]
+    # lines printing several numbers (a row per line); a label with an ordinal and a space in it
+    # (2.其他法律行政 法规禁止公开) or a date line is none
+    several = [t for t in texts if any(ch.isdigit() for ch in t) and sum(map(_is_number, t.split())) > 1]
     if len(numeric) < 20 or len(several) > 0.1 * len(numeric):
         return False
     return not any(a == b for a, b in zip(texts, texts[1:]))
