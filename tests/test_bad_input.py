@@ -83,6 +83,24 @@ def test_gb18030_and_big5_are_detected(tmp_path):
     assert r_bom.value("requests", "granted", "total") == 145
 
 
+def test_utf16_pages_and_dumps_read_as_their_utf8_files_with_or_without_a_bom(tmp_path):
+    """UTF-16 (Notepad's and Word's "Unicode" saving): a BOM, or none, in either byte order. A
+    saved page is still HTML (its markup's ASCII has a zero byte beside each character, which the
+    markup test once missed: the page read as text, 185 cells unread) and every cell reads as from
+    the UTF-8 file. Zero-heavy binary data stays binary."""
+    for name, kind in (("2023_pingtan_page.html", "html"), ("2019_putian-linyeju_page.txt", "text")):
+        text = (RAW / name).read_text(encoding="utf-8")
+        want = read_bytes(text.encode("utf-8"), name=name)
+        assert want.status == "ok"
+        for codec in ("utf-16", "utf-16-le", "utf-16-be"):
+            got = _read(tmp_path, name, text.encode(codec))
+            assert (got.meta["input_kind"], got.status, got.encoding) == (kind, "ok", codec)
+            assert [c[1:] for c in got.cell_rows] == [c[1:] for c in want.cell_rows]
+    rnd = random.Random(3)
+    r = _read(tmp_path, "zeros.txt", bytes(rnd.choice((0, 0, rnd.randrange(256))) for _ in range(5000)))
+    assert r.status == "failed" and "binary" in r.meta["message"]
+
+
 def test_shuffled_rows_are_matched_by_label_not_position(tmp_path):
     lines = SEED.decode("utf-8").split("\n")
     # swap the 予以公开 and 部分公开 rows (lines 36/37) and drop the 行政查询事项 row (line 45)

@@ -29,6 +29,31 @@ _BOMS = (
 _CANDIDATES = ["gb18030", "big5", "utf_16", "utf_8"]
 
 
+_PLAIN = re.compile("[\t\n\r -~\u00a0-\u024f\u2000-\u206f\u2460-\u24ff\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+
+def _plain_share(text: str) -> float:
+    """The share of characters a Chinese report is written in: ASCII, Latin with accents (pinyin),
+    general and CJK punctuation, circled numbers, ideographs, full-width forms. Bytes decoded with
+    the wrong byte order, or binary data, score about a third."""
+    return len(_PLAIN.findall(text)) / max(1, len(text))
+
+
+def utf16_codec(data: bytes) -> str | None:
+    """The UTF-16 codec bytes are written in (a BOM; or, without one, the byte order under which
+    the zero bytes that ASCII digits, spaces and line ends carry in UTF-16 decode to plain Chinese
+    text), else None."""
+    head = data[:4096]
+    if head[:2] in (b"\xff\xfe", b"\xfe\xff"):
+        return "utf-16"
+    if head.count(0) < 16:
+        return None
+    head = head[: len(head) // 2 * 2]
+    share = {codec: _plain_share(head.decode(codec, errors="replace")) for codec in ("utf-16-le", "utf-16-be")}
+    codec = max(share, key=share.get)
+    return codec if share[codec] >= 0.9 else None
+
+
 def decode(data: bytes) -> tuple[str, str]:
     """Decode report bytes: BOM, then strict UTF-8, then detection among GB18030/Big5/UTF-16."""
     for bom, enc in _BOMS:
@@ -41,6 +66,12 @@ def decode(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    codec = utf16_codec(data)
+    if codec is not None:
+        try:
+            return data.decode(codec), codec
+        except UnicodeDecodeError:
+            pass
     import charset_normalizer  # only for bytes that are not UTF-8
 
     best = charset_normalizer.from_bytes(data, cp_isolation=_CANDIDATES).best()
@@ -70,7 +101,7 @@ def looks_binary(data: bytes) -> bool:
     head = data[:8192]
     if not head:
         return False
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 text has NULs
+    if utf16_codec(head):  # UTF-16 text has NULs
         return False
     if b"\x00" in head:
         return True

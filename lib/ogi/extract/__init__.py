@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from ..normalize import utf16_codec
+
 MAGIC = {
     b"%PDF": "pdf",
     b"PK\x03\x04": "zip",
@@ -17,6 +19,13 @@ MAGIC = {
     b"MM\x00*": "image",  # TIFF, big-endian
 }
 _HTML_HINT = re.compile(rb"<\s*(?:html|body|table|p|div|tr|td|span|meta|!doctype)\b", re.I)
+
+
+def _utf16_as_utf8(data: bytes) -> bytes:
+    """UTF-16 text (Notepad's and Word's "Unicode" saving) re-encoded as UTF-8 for the markup
+    tests, whose ASCII words its bytes never hold; other bytes as they are."""
+    codec = utf16_codec(data)
+    return data if codec is None else data[:200000].decode(codec, errors="ignore").encode("utf-8")
 
 
 def sniff(data: bytes, name: str = "") -> str:
@@ -31,6 +40,8 @@ def sniff(data: bytes, name: str = "") -> str:
                     return "docx"
                 return "xlsx" if b"xl/" in head64 or name.lower().endswith(".xlsx") else "zip"
             return kind
+    data = _utf16_as_utf8(data)
+    head = data[:4096]
     if _HTML_HINT.search(head) or _HTML_HINT.search(data[:65536]) and name.lower().endswith((".htm", ".html")):
         return "html"
     if re.search(rb"<\s*table\b", data[:200000], re.I) and data.count(b"<") > 20:
