@@ -77,6 +77,9 @@ def _traditional(text: str) -> str:
 
 PERTURBATIONS = {
     "CRLF line ends": _once(lambda t: t.replace("\n", "\r\n")),
+    "U+2028 line ends (a script's line separator)": _once(lambda t: t.replace("\n", "\u2028")),
+    "line ends kept as <br> tags": _once(lambda t: t.replace("\n", "<br>")),
+    "line ends kept as escapes (a literal \\n)": _once(lambda t: t.replace("\n", "\\n")),
     "every line indented by a tab": _once(lambda t: "\n".join("\t" + s for s in t.split("\n"))),
     "traditional script": _once(_traditional),
     "GB18030 encoding": _once(lambda t: t),  # encoded below
@@ -87,6 +90,8 @@ PERTURBATIONS = {
     "a space inside every label and heading": _once(_space_in_labels),
     "a line of page text (打印本页) inserted": _each_line(lambda ls, i: "\n".join(ls[:i] + ["打印本页"] + ls[i:])),
     "a page marker line inserted": _each_line(lambda ls, i: "\n".join(ls[:i] + ["— 4 —"] + ls[i:])),
+    "a dotted page number line (·4·) inserted": _each_line(lambda ls, i: "\n".join(ls[:i] + ["·4·"] + ls[i:])),
+    "a bracketed ordinal line (（3）) inserted": _each_line(lambda ls, i: "\n".join(ls[:i] + ["（3）"] + ls[i:])),
     "件 after every bare number": _once(lambda t: "\n".join(re.sub(r"^(\d+)$", r"\1件", s.strip()) for s in t.split("\n"))),
     # these two change what the report prints: a differing cell may be the damage itself (a
     # doubled "11" is read as printed) or beyond any identity (an active row without one)

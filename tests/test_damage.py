@@ -1,5 +1,5 @@
 """One damaged cell stays local: on real pipe and HTML reports, a cell made unreadable (a letter
-among its digits, `?`, two numbers in one cell), emptied, marked n/a or written in full-width
+among its digits, `?`, two numbers in one cell, a stray mark between two), emptied, marked n/a or written in full-width
 digits changes no other cell and never becomes a wrong number."""
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ DAMAGES = {
     "empty": ("blank", lambda s: ""),
     "dash": ("not_applicable", lambda s: "—"),
     "two_numbers": ("unreadable", lambda s: s + " 5"),  # "3 5": two values in one cell
+    "mark_between": ("unreadable", lambda s: s + " .5"),  # "3 .5": a stray mark between two numbers
 }
 
 
@@ -246,6 +247,21 @@ def test_a_space_inside_numbered_labels_keeps_a_merged_dump_merged():
     before = _cells(dump.read_bytes())
     assert sum(flag == "value" for _, flag in before.values()) == 200
     assert _cells("\n".join(lines).encode("utf-8")) == before
+
+
+def test_a_bracketed_ordinal_or_a_dotted_page_number_before_a_value_is_no_value():
+    """"（3）" (a footnote mark or an ordinal of a numbered list) and "·3·" (a page number as
+    printed books set it) on a line of their own just before 行政强制's 12248 in the real 三明
+    dump, which prints one cell per line: neither is a cell, and every cell reads as without
+    them. Before, "（3）" read as the row's value: 行政强制 3, silently, with 12248 left over."""
+    dump = RAW / "2022_sanming_page.txt"
+    lines = dump.read_text(encoding="utf-8").split("\n")
+    at = [i for i, s in enumerate(lines) if s.strip() == "12248"]
+    assert len(at) == 1
+    before = _cells(dump.read_bytes())
+    assert before[("active", "coercion", "decisions")] == (12248.0, "value")
+    for mark in ("（3）", "(3)", "·3·"):
+        assert _cells("\n".join(lines[: at[0]] + [mark] + lines[at[0] :]).encode("utf-8")) == before
 
 
 GAP_DUMP = RAW / "2019_hebei-jiaoyuting_csvcell.txt"  # cells one per line, an empty line between them

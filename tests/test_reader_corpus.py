@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from conftest import RAW, report, table
 
@@ -279,8 +281,11 @@ def _shuyang_as(change) -> tuple[dict, dict]:
         lambda s: "\n".join(ln.strip().strip("|") if ln.startswith("|") else ln for ln in s.split("\n")),  # GFM tables without outer pipes
         lambda s: "\n".join(ln.strip().strip("|") if ln.startswith("|") else ln for ln in s.replace("|---", "|-").split("\n")),  # and one-dash delimiters
         lambda s: s.replace("| 0 |", "| 0&nbsp; |").replace("| 705 |", "| &#55;&#48;&#53; |"),  # character references a converter left
+        lambda s: re.sub(r"\| (\d+) (?=\|)", r"| **\1** ", s),  # bold numbers (a Word table's bold totals)
+        lambda s: re.sub(r"\| (\d+) (?=\|)", r"| _\1_ ", s),  # italic numbers
+        lambda s: re.sub(r"\| ([\u4e00-\u9fff]{3})([\u4e00-\u9fff]{3,}) (?=\|)", r"| \1<br>\2 ", s),  # a label's line break kept as <br>
     ],
-    ids=["no-outer-pipes", "one-dash-delimiters", "html-entities"],
+    ids=["no-outer-pipes", "one-dash-delimiters", "html-entities", "bold", "italic", "br-in-labels"],
 )
 def test_markdown_as_other_converters_write_it_reads_the_same(change):
     """沭阳县 2025's markdown as other converters write tables: every cell as in the file itself."""
@@ -288,11 +293,23 @@ def test_markdown_as_other_converters_write_it_reads_the_same(change):
     assert len(want) == 200 and got == want
 
 
-@pytest.mark.parametrize("marker", [r"\1/12", r"第\1页，共12页", r"共12页 第\1页", r"第 \1 页", r"- \1 -"])
+@pytest.mark.parametrize("line_end", ["\u2028", "\u2029", "\x85", "\x0b", "<br>", "<br/>\n", "\\n", "\\r\\n"], ids=["U+2028", "U+2029", "NEL", "VT", "br", "br-newline", "escaped-n", "escaped-crlf"])
+def test_a_dump_with_other_line_ends_reads_as_with_line_feeds(line_end):
+    """莆田林业局 2019, one cell per line with repeats merged, its lines ended as a script (U+2028,
+    U+2029), an old mainframe (NEL) or a copy from Word (\\v) writes them, or as a scraper kept them
+    (<br> tags, escapes): every cell as in the file. Before, the dump was one line (or its values
+    ended in <br/>) and 185 or more of its cells were unread."""
+    from ogi.report import read_bytes
+
+    src = (RAW / "2019_putian-linyeju_page.txt").read_text(encoding="utf-8")
+    want = _cells(read_bytes(src.encode(), name="a.txt"))
+    assert sum(flag == "value" for _, flag in want.values()) == 198
+    assert _cells(read_bytes(src.replace("\n", line_end).encode(), name="a.txt")) == want
+
+
+@pytest.mark.parametrize("marker", [r"\1/12", r"第\1页，共12页", r"共12页 第\1页", r"第 \1 页", r"- \1 -", r"·\1·"])
 def test_page_markers_of_other_printers_between_torn_rows_are_no_cells(marker):
     """上海 2025's torn conversion with its page markers (— 4 —) printed as other PDFs print them."""
-    import re
-
     from ogi.report import read_bytes
 
     src = (RAW / "2025_shanghai-office_md.md").read_text(encoding="utf-8")

@@ -23,11 +23,27 @@ class TextLayout(NamedTuple):
     repeats_merged: bool  # consecutive identical lines were merged by the crawler (see merged_repeats)
 
 
+_OTHER_LINE_ENDS = re.compile("[\u2028\u2029\x85\x0b]")  # Unicode's line and paragraph separators, NEL, Word's manual line break
+
+
+_BR_TAG = re.compile(r"[ \t]*<br\s*/?>[ \t]*", re.I)
+_ESCAPED_LINE_END = re.compile(r"\\r\\n|\\n|\\r")
+
+
 def unify_line_ends(text: str) -> str:
-    """CRLF → LF; bare CR (some scrapers' only separator) → LF, so line numbers stay true."""
-    if "\r" not in text:
-        return text
-    return text.replace("\r\n", "\n").replace("\r", "\n")
+    """CRLF → LF; bare CR (some scrapers' only separator) → LF, so line numbers stay true; the
+    other line ends a script or a copy from Word writes (U+2028, NEL, \\v) → LF too. Line ends a
+    scraper kept as markup (<br>) or as escapes (a literal \\n, where real ones are few) are line
+    ends too; then "line N" counts the lines they end."""
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _OTHER_LINE_ENDS.sub("\n", text)
+    if "\\" in text and (escaped := text.count("\\n") + text.count("\\r")) >= 20 and escaped > 4 * text.count("\n"):
+        text = _ESCAPED_LINE_END.sub("\n", text)
+    if "<" in text and _BR_TAG.search(text):
+        # a <br> in a pipe table's cell is a line break inside that cell (see _markdown_cell)
+        text = "\n".join(ln if "|" in ln else _BR_TAG.sub("\n", ln).removesuffix("\n") for ln in text.split("\n"))
+    return text
 
 
 # a list marker that starts a line ("• 0", "* 规章"): a converter's bullet, never part of a cell
@@ -86,6 +102,20 @@ def layout(text: str) -> str:
     return "line"
 
 
+_EMPHASIS = re.compile(r"\s*(\*\*|__|\*|_)(?=\S)(.*?\S)\1\s*")
+_LINE_BREAK_TAG = re.compile(r"<br\s*/?>", re.I)
+
+
+def _markdown_cell(cell: str) -> str:
+    """A pipe cell as a Markdown converter writes it, plain: emphasis around the whole cell
+    (**713**, *713*) dropped, a line break inside it (<br>) a space, as a wrapped label reads."""
+    if "<" in cell:
+        cell = _LINE_BREAK_TAG.sub(" ", cell)
+    if ("*" in cell or "_" in cell) and (m := _EMPHASIS.fullmatch(cell)):
+        return m.group(2)
+    return cell
+
+
 def text_cells(text: str, mode: str | None = None) -> list[tuple[str, str, int]]:
     """(cell text, locator, cell id) in reading order; an empty string is an empty cell. Pipe cells
     are explicit cells (ids ≥ 0); lines and paragraphs have no boundaries a damaged value respects (-1)."""
@@ -102,7 +132,7 @@ def text_cells(text: str, mode: str | None = None) -> list[tuple[str, str, int]]
             nl = seg.count("\n")
             if not nl:  # within a line: one explicit cell, empty or not
                 n = cells_in_line[line] = cells_in_line.get(line, 0) + 1
-                cells.append((seg if seg.strip() else "", f"line {line} cell {n}", len(cells)))
+                cells.append((_markdown_cell(seg) if seg.strip() else "", f"line {line} cell {n}", len(cells)))
                 continue
             if table_line[line - 1] and table_line[line - 1 + nl]:
                 # from one table row to the next: the row boundary ends a run of values, so an empty
@@ -115,7 +145,7 @@ def text_cells(text: str, mode: str | None = None) -> list[tuple[str, str, int]]
                 at = line + nl
                 if tail.strip() or not rows[at - 1].lstrip().startswith("|"):
                     cells_in_line[at] = 1
-                    cells.append((tail, f"line {at} cell 1", len(cells)))
+                    cells.append((_markdown_cell(tail), f"line {at} cell 1", len(cells)))
             elif seg.strip():
                 # outside the tables a segment may hold several lines: one cell per line
                 parts = seg.split("\n")

@@ -35,7 +35,8 @@ _WORD_SUFFIX = set("年月日号天时分秒次期届季周%‰倍岁级类件�
 _ENUM_MARK = set(".．、")
 _BROKEN_NUMBER = re.compile(r"[\d\ufffd.,]+")
 # "1." / "2、" alone: the enumerator of the next label (a markdown "1. 属于国家秘密"), never a value
-ENUMERATOR = re.compile(r"^\d{1,2}[.．、]$")
+# an ordinal on its own: "2." "2、" before a label, "(3)" of a numbered list or a footnote mark
+ENUMERATOR = re.compile(r"^(?:\d{1,2}[.．、]|\(\d{1,2}\))$")
 # A compact cell without CJK, white space or brackets that holds a digit ("1l3", "12a", "+72", "0x"):
 # one value token, so a damaged number stays one cell (parse_value flags it) and never splits a row.
 _CJK_OR_SPACE = re.compile(r"[\u3400-\u9fff\s()（）%‰]")
@@ -97,11 +98,11 @@ def _split_piece(piece: str) -> list[tuple[str, str]]:
 
 _DIGIT = re.compile(r"\d")
 COUNTED = re.compile(r"^(\d+)\s*(?:" + "|".join(COUNT_UNITS) + r")$")
-# page furniture between the parts of a table: "- 4 -", "第 4 页", "第4页 共12页", "第4页，共12页",
+# page furniture between the parts of a table: "- 4 -", "·4·", "第 4 页", "第4页 共12页", "第4页，共12页",
 # "共12页 第4页", "4/12", "Page 9 - …", "P. 9". A bare number is not dropped: in one-cell-per-line
 # layouts it is a cell (and "4/12" is no count a cell could hold).
 PAGE_NUMBER = re.compile(
-    r"^\s*(?:[-—–]\s*\d{1,4}\s*[-—–]|第\s*\d{1,4}\s*页(?:\s*[,，]?\s*共\s*\d{1,4}\s*页)?|共\s*\d{1,4}\s*页\s*[,，]?\s*第\s*\d{1,4}\s*页"
+    r"^\s*(?:[-—–]\s*\d{1,4}\s*[-—–]|[·•・∙]\s*\d{1,4}\s*[·•・∙]|第\s*\d{1,4}\s*页(?:\s*[,，]?\s*共\s*\d{1,4}\s*页)?|共\s*\d{1,4}\s*页\s*[,，]?\s*第\s*\d{1,4}\s*页"
     r"|\d{1,4}\s*/\s*\d{1,4}|(?:Page|P\.)\s*\d{1,4}\b.*)\s*$",
     re.I,
 )
@@ -119,10 +120,27 @@ def cell_tokens(cell: str, locator: str, cell_id: int = -1, whole_line: bool = F
     if (cell_id >= 0 or whole_line) and (m := COUNTED.match(nfkc(stripped))):  # "125件": the cell is the number
         return [Token("value", stripped, locator, m.group(1), cell_id)]
     pieces = _classify(cell) if len(cell) < 200 else _classify.__wrapped__(cell)
+    if cell_id >= 0 and len(pieces) > 2:
+        pieces = _junk_kept_in_cell(pieces)
     if len(pieces) == 1:
         kind, raw, text = pieces[0]
         return [Token(kind, raw, locator, text, cell_id)]
     return [Token(kind, raw, f"{locator} part {i + 1}", text, cell_id, i + 1) for i, (kind, raw, text) in enumerate(pieces)]
+
+
+_CJK = re.compile(r"[\u3400-\u9fff]")
+
+
+def _junk_kept_in_cell(pieces: tuple[tuple[str, str, str], ...]) -> tuple[tuple[str, str, str], ...]:
+    """An explicit cell with stray marks between its numbers ("4068 .208", "12 ? 5"): the marks
+    become values too, so the cell's tokens stay one run and the cell reads as several values
+    (unreadable) instead of its first number, with the rest cut off as a row of their own."""
+    out = list(pieces)
+    for i in range(1, len(out) - 1):
+        kind, raw, text = out[i]
+        if kind == "text" and out[i - 1][0] == "value" and out[i + 1][0] == "value" and not _CJK.search(text):
+            out[i] = ("value", raw, text)
+    return tuple(out)
 
 
 @functools.lru_cache(maxsize=8192)
