@@ -90,3 +90,27 @@ def test_xls_converted_by_libreoffice_reads_as_the_xlsx(tmp_path):
     out.mkdir()
     _libreoffice(tmp_path / "linfen2023.xlsx", "xls", out)
     _assert_reads_the_seed(read_report(out / "linfen2023.xls"), "xls")
+
+
+def test_a_formula_without_its_value_or_an_error_value_is_unreadable_not_empty(tmp_path):
+    """The seed's sheet as a program writes it: totals as formulas with no computed value stored
+    (openpyxl, never opened in Excel), and one cell holding Excel's #DIV/0!. Excel would show a
+    number in each; the reader cannot, so each is unreadable (before: the formulas read as empty
+    cells, silently, and #REF!-like text cut its row), and every other cell reads as the seed."""
+    build(tmp_path / "linfen2023.docx", "临汾市人民政府", 2023, SEED_ACTIVE, SEED_REQUESTS, SEED_APPEALS)
+    _sheet_from_docx(tmp_path / "linfen2023.docx", tmp_path / "linfen2023.xlsx")
+    book = openpyxl.load_workbook(tmp_path / "linfen2023.xlsx")
+    ws = book.active
+    labels = {str(row[0].value): row for row in ws.iter_rows() if row[0].value}
+    new = labels["一、本年新收政府信息公开申请数量"]
+    carried = labels["二、上年结转政府信息公开申请数量"]
+    last = max(c.column for c in new if c.value is not None)
+    new[last - 1].value = f"=SUM(B{new[0].row}:{openpyxl.utils.get_column_letter(last - 1)}{new[0].row})"
+    carried[last - 1].value = "#DIV/0!"
+    book.save(tmp_path / "changed.xlsx")
+    r = read_report(tmp_path / "changed.xlsx")
+    seed = {c[1:4]: c[4:6] for c in report(SEED).cell_rows}
+    got = {c[1:4]: c[4:6] for c in r.cell_rows}
+    damaged = {("requests", "new_received", "total"), ("requests", "carried_over", "total")}
+    assert {k: got[k] for k in damaged} == dict.fromkeys(damaged, (None, "unreadable"))
+    assert {k: v for k, v in got.items() if k not in damaged} == {k: v for k, v in seed.items() if k not in damaged}

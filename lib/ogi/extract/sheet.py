@@ -20,36 +20,51 @@ def _text(v) -> str:
     return str(v)
 
 
+# Excel's error values: a cell whose formula failed prints one of these where its number would be
+_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!", "#CALC!"})
+
+
+def _tokens(text: str, formula, locator: str, cell_id: int) -> list[Token]:
+    """A cell's tokens. An error value, or a formula the file stores without its computed value (a
+    workbook written by a program, never opened in Excel), stands where a number is printed: one
+    value token, unreadable, never an empty cell and never text that would end its row."""
+    if text.strip() in _ERRORS or (not text and isinstance(formula, str) and formula.startswith("=")):
+        raw = text.strip() or formula
+        return [Token("value", raw, locator, raw, cell_id)]
+    return cell_tokens(text, locator, cell_id)
+
+
 def extract_xlsx(data: bytes) -> tuple[list[Token], str]:
     import openpyxl
 
     check_archive(data, "xl/workbook.xml", "spreadsheet")
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=False, data_only=True)
+        formulas = openpyxl.load_workbook(io.BytesIO(data), read_only=False, data_only=False)
     except Exception as e:  # openpyxl raises several kinds for broken parts
         raise DocxProblem(f"not a readable spreadsheet: {type(e).__name__}: {e}") from e
     tokens: list[Token] = []
     plain: list[str] = []
     cells = 0
-    for sheet in book.worksheets:
+    for sheet, sheet_formulas in zip(book.worksheets, formulas.worksheets):
         covered = set()
         for rng in sheet.merged_cells.ranges:
             for row in range(rng.min_row, rng.max_row + 1):
                 for col in range(rng.min_col, rng.max_col + 1):
                     if (row, col) != (rng.min_row, rng.min_col):
                         covered.add((row, col))
-        for r, row in enumerate(sheet.iter_rows(values_only=True), start=1):
+        for r, (row, row_formulas) in enumerate(zip(sheet.iter_rows(values_only=True), sheet_formulas.iter_rows(values_only=True)), start=1):
             cells += len(row)
             if cells > MAX_CELLS:
                 raise DocxProblem(f"more than {MAX_CELLS} cells: a data file, not a report")
             texts = [_text(v) for v in row]
-            if not any(t.strip() for t in texts):
+            if not any(t.strip() for t in texts) and not any(isinstance(f, str) and f.startswith("=") for f in row_formulas):
                 continue
             plain.append(" ".join(t for t in texts if t))
-            for c, text in enumerate(texts, start=1):
+            for c, (text, formula) in enumerate(zip(texts, row_formulas), start=1):
                 if (r, c) in covered:
                     continue
-                tokens.extend(cell_tokens(text, f"sheet {sheet.title} row {r} col {c}", len(tokens)))
+                tokens.extend(_tokens(text, formula, f"sheet {sheet.title} row {r} col {c}", len(tokens)))
     return tokens, "\n".join(plain)
 
 
