@@ -255,25 +255,33 @@ def fit(run: Run, n: int, blocks: tuple[int, ...] = ()) -> tuple[list[Token] | N
 
     Where the source has explicit cells (grids, pipe tables), tokens are grouped by their cell: a
     cell holding several values ("3 5") is one unreadable cell, and its row keeps its columns."""
-    toks = _trimmed(run.tokens, n, trailing_first=True)
+    tokens = run.tokens
+    if len(tokens) > n and all(t.cell >= 0 for t in tokens):
+        # explicit cells first: a cell holding several values ("5 1", a footnote mark after a
+        # number) is one cell, before any empty cell at the row's end is taken as padding, or its
+        # second value would move into the next cell
+        grouped = _by_cell(tokens)
+        if len(grouped) >= n:
+            tokens = grouped
+    toks = _trimmed(tokens, n, trailing_first=True)
     if len(toks) == n:
         if blocks and toks[0].kind == "blank" and not _blocks_hold(toks, blocks):
-            other = _trimmed(run.tokens, n, trailing_first=False)
+            other = _trimmed(tokens, n, trailing_first=False)
             if len(other) == n and _blocks_hold(other, blocks):
                 return other, None
         return toks, None
-    if len(toks) > n and all(t.cell >= 0 for t in toks):
-        groups: list[list[Token]] = []
-        for t in toks:
-            if groups and groups[-1][0].cell == t.cell:
-                groups[-1].append(t)
-            else:
-                groups.append([t])
-        while len(groups) > n and all(t.kind == "blank" for t in groups[-1]):
-            groups.pop()
-        if len(groups) == n:
-            return [g[0] if len(g) == 1 else _several(g) for g in groups], None
     return None, f"{len([t for t in toks if t.kind != 'blank'])} values for {n} columns"
+
+
+def _by_cell(tokens: list[Token]) -> list[Token]:
+    """One token per source cell: the cell's own token, or one `several` token for a cell that holds more."""
+    groups: list[list[Token]] = []
+    for t in tokens:
+        if groups and groups[-1][0].cell == t.cell:
+            groups[-1].append(t)
+        else:
+            groups.append([t])
+    return [g[0] if len(g) == 1 else _several(g) for g in groups]
 
 
 def _trimmed(tokens: list[Token], n: int, trailing_first: bool) -> list[Token]:

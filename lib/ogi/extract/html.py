@@ -90,6 +90,13 @@ def _span(value: str | None) -> int:
         return 1
 
 
+# an element inside a table cell hidden by its own markup: the hidden attribute, or an inline
+# style with display:none, visibility:hidden or Word's mso-hide:all (case and spaces ignored, in
+# C). Only inside cells: a whole section hidden until a script shows it (a tab) is still the page's
+_STYLE = "translate(@style, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ ', 'abcdefghijklmnopqrstuvwxyz')"
+_IS_HIDDEN = f"[@hidden or contains({_STYLE}, 'display:none') or contains({_STYLE}, 'visibility:hidden') or contains({_STYLE}, 'mso-hide:all')]"
+_HIDDEN = f"//td//*{_IS_HIDDEN}|//th//*{_IS_HIDDEN}"
+
 _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
 
 
@@ -126,6 +133,13 @@ def _extract_html(html: str, images=None) -> tuple[list[Token], str]:
         bad.text = None
         for child in list(bad):
             bad.remove(child)
+    for hidden in doc.xpath(_HIDDEN):  # text a cell never shows (a digit there would join its number)
+        hidden.text = None
+        for child in list(hidden):
+            hidden.remove(child)
+    for mark in doc.iter("sup", "sub"):  # a footnote mark is no digit of the number it follows
+        if mark.text and mark.text.strip():
+            mark.text = f" {mark.text} "
     _mark_blocks(doc)
     tokens: list[Token] = []
     body = doc.find("body")
