@@ -133,10 +133,11 @@ def _extract_html(html: str, images=None) -> tuple[list[Token], str]:
         bad.text = None
         for child in list(bad):
             bad.remove(child)
-    for hidden in doc.xpath(_HIDDEN):  # text a cell never shows (a digit there would join its number)
-        hidden.text = None
-        for child in list(hidden):
-            hidden.remove(child)
+    if "none" in html or "hidden" in html or "mso-hide" in html:  # the search walks every cell: only where something may hide
+        for hidden in doc.xpath(_HIDDEN):  # text a cell never shows (a digit there would join its number)
+            hidden.text = None
+            for child in list(hidden):
+                hidden.remove(child)
     for mark in doc.iter("sup", "sub"):  # a footnote mark is no digit of the number it follows
         if mark.text and mark.text.strip():
             mark.text = f" {mark.text} "
