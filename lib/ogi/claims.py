@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
+from .normalize import CJK
+
 # keys: table cells where there is one, named prose-only concepts otherwise (README: claims)
 RECEIVED = "requests.new_received.total"
 RECEIVED_WITH_CARRIED = "requests.received_incl_carried_over"
@@ -132,7 +134,6 @@ _HEADING = re.compile(r"[一二三四五六](?=、)|[（(](?=[一二三四五六
 
 
 _IN_WORDS = re.compile(r"未|没有|无|零|均")  # the words every claim without a figure starts from (zeros, 均获维持)
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _digits(text: str) -> int:
@@ -307,6 +308,6 @@ def sentence_hashes(text: str) -> list[str]:
     out = []
     for _, _, sentence in _sentences(text):
         body = "".join(sentence.split())
-        if len(_CJK.findall(body)) >= MIN_PROSE and _digits(body) <= 0.3 * len(body):
+        if len(CJK.findall(body)) >= MIN_PROSE and _digits(body) <= 0.3 * len(body):
             out.append(hashlib.blake2b(_YEAR.sub("YYYY", body).encode(), digest_size=8).hexdigest())
     return out

@@ -125,7 +125,7 @@ def to_simplified(text: str) -> str:
     return _t2s().convert(text) if text else text
 
 
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+CJK = re.compile(r"[\u4e00-\u9fff]")  # a CJK unified ideograph (readers and claims share it)
 
 
 def detect_script(text: str, simplified: str | None = None) -> str:
@@ -138,7 +138,7 @@ def detect_script(text: str, simplified: str | None = None) -> str:
         a = np.frombuffer(text[:n].encode("utf-32-le"), dtype=np.uint32)
         b = np.frombuffer(simplified[:n].encode("utf-32-le"), dtype=np.uint32)
     except UnicodeEncodeError:  # a lone surrogate: compare character by character
-        cjk = len(_CJK.findall(text[:n]))
+        cjk = len(CJK.findall(text[:n]))
         changed = sum(map(str.__ne__, text[:n], simplified[:n]))
     else:
         cjk = int(((a >= 0x4E00) & (a <= 0x9FFF)).sum())

@@ -31,7 +31,6 @@ MAX_SIDE_PX = 4000  # a page is rendered no larger (memory: a poster-sized page 
 MAX_IMAGE_PAGES = 300  # frames of one image file, as pages of a PDF
 MAX_SKEW = 3.0  # degrees: a page tilted further is not straightened (and its grid will not close)
 _NUMERIC = re.compile(r"^[\d.,，．%‰+\-−—–lIO|oＯ〇一丨]*$")
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 class OcrUnavailable(Exception):

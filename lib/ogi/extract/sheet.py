@@ -5,6 +5,8 @@ the value the sheet stores (an integer-valued float prints without its ".0")."""
 from __future__ import annotations
 
 import io
+import re
+import zipfile
 
 from .docx import DocxProblem, check_archive
 from .tokens import Token, cell_tokens
@@ -34,13 +36,24 @@ def _tokens(text: str, formula, locator: str, cell_id: int) -> list[Token]:
     return cell_tokens(text, locator, cell_id)
 
 
+_FORMULA_ELEMENT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")
+
+
+def _has_formulas(data: bytes) -> bool:
+    """Whether any sheet stores a formula (an <f> element): only then is the workbook loaded a
+    second time for its formulas, since openpyxl gives either the values or the formulas."""
+    with zipfile.ZipFile(io.BytesIO(data)) as z:
+        return any(name.startswith("xl/worksheets/") and _FORMULA_ELEMENT.search(z.read(name)) for name in z.namelist())
+
+
 def extract_xlsx(data: bytes) -> tuple[list[Token], str]:
     import openpyxl
 
     check_archive(data, "xl/workbook.xml", "spreadsheet")
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=False, data_only=True)
-        formulas = openpyxl.load_workbook(io.BytesIO(data), read_only=False, data_only=False)
+        # without formulas the values stand in: a value is never an empty cell that starts with "="
+        formulas = openpyxl.load_workbook(io.BytesIO(data), read_only=False, data_only=False) if _has_formulas(data) else book
     except Exception as e:  # openpyxl raises several kinds for broken parts
         raise DocxProblem(f"not a readable spreadsheet: {type(e).__name__}: {e}") from e
     tokens: list[Token] = []

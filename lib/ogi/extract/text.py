@@ -103,14 +103,13 @@ def layout(text: str) -> str:
 
 
 _EMPHASIS = re.compile(r"\s*(\*\*|__|\*|_)(?=\S)(.*?\S)\1\s*")
-_LINE_BREAK_TAG = re.compile(r"<br\s*/?>", re.I)
 
 
 def _markdown_cell(cell: str) -> str:
     """A pipe cell as a Markdown converter writes it, plain: emphasis around the whole cell
     (**713**, *713*) dropped, a line break inside it (<br>) a space, as a wrapped label reads."""
     if "<" in cell:
-        cell = _LINE_BREAK_TAG.sub(" ", cell)
+        cell = _BR_TAG.sub(" ", cell)
     if ("*" in cell or "_" in cell) and (m := _EMPHASIS.fullmatch(cell)):
         return m.group(2)
     return cell
@@ -118,8 +117,8 @@ def _markdown_cell(cell: str) -> str:
 
 def text_cells(text: str, mode: str | None = None) -> list[tuple[str, str, int]]:
     """(cell text, locator, cell id) in reading order; an empty string is an empty cell. Pipe cells
-    are explicit cells (ids ≥ 0); lines and paragraphs have no boundaries a damaged value respects (-1)."""
-    text = unify_line_ends(text)
+    are explicit cells (ids ≥ 0); lines and paragraphs have no boundaries a damaged value respects (-1).
+    The text's line ends are already unified (read_text)."""
     mode = mode or layout(text)
     cells: list[tuple[str, str, int]] = []
     if mode == "pipe":

@@ -12,7 +12,7 @@ import functools
 import re
 from typing import NamedTuple
 
-from ..normalize import COUNT_UNITS, NA_MARKERS, UNITS, clean_artifacts, nfkc
+from ..normalize import CJK, COUNT_UNITS, NA_MARKERS, UNITS, clean_artifacts, nfkc
 
 
 class Token(NamedTuple):  # a tuple: a report has hundreds of them, and they are made in hot loops
@@ -46,10 +46,6 @@ _LONE_ARTIFACT = frozenset({"?", "？", "\ufffd"})
 GENERIC_HEADER = re.compile(r"^(?:数据|数值|列|栏|字段|column|col|field)\s*\d{1,2}$", re.I)
 
 
-def _is_cjk(ch: str) -> bool:
-    return "\u4e00" <= ch <= "\u9fff"
-
-
 def _split_piece(piece: str) -> list[tuple[str, str]]:
     """Split one whitespace-free piece into ('text'|'value', substring) runs.
 
@@ -74,7 +70,7 @@ def _split_piece(piece: str) -> list[tuple[str, str]]:
         if nxt in _WORD_SUFFIX:
             pos = end
             continue
-        if nxt in _ENUM_MARK and _is_cjk(after) and token.isdigit():
+        if nxt in _ENUM_MARK and CJK.match(after) and token.isdigit():
             # the last digit enumerates the next label ("2.其他…"); the rest (if any) are values
             if len(token) == 1:
                 pos = end
@@ -128,8 +124,6 @@ def cell_tokens(cell: str, locator: str, cell_id: int = -1, whole_line: bool = F
     return [Token(kind, raw, f"{locator} part {i + 1}", text, cell_id, i + 1) for i, (kind, raw, text) in enumerate(pieces)]
 
 
-_CJK = re.compile(r"[\u3400-\u9fff]")
-
 
 def _junk_kept_in_cell(pieces: tuple[tuple[str, str, str], ...]) -> tuple[tuple[str, str, str], ...]:
     """An explicit cell with stray marks between its numbers ("4068 .208", "12 ? 5"): the marks
@@ -138,7 +132,7 @@ def _junk_kept_in_cell(pieces: tuple[tuple[str, str, str], ...]) -> tuple[tuple[
     out = list(pieces)
     for i in range(1, len(out) - 1):
         kind, raw, text = out[i]
-        if kind == "text" and out[i - 1][0] == "value" and out[i + 1][0] == "value" and not _CJK.search(text):
+        if kind == "text" and out[i - 1][0] == "value" and out[i + 1][0] == "value" and not CJK.search(text):
             out[i] = ("value", raw, text)
     return tuple(out)
 
