@@ -91,6 +91,9 @@ PERTURBATIONS = {
     "a line of page text (打印本页) inserted": _each_line(lambda ls, i: "\n".join(ls[:i] + ["打印本页"] + ls[i:])),
     "a page marker line inserted": _each_line(lambda ls, i: "\n".join(ls[:i] + ["— 4 —"] + ls[i:])),
     "a dotted page number line (·4·) inserted": _each_line(lambda ls, i: "\n".join(ls[:i] + ["·4·"] + ls[i:])),
+    "a browser's print header and footer inserted (2024/1/20 10:23 …; http://…/3.htm 3/9)": _each_line(
+        lambda ls, i: "\n".join(ls[:i] + ["http://www.example.gov.cn/art/2024/1/20/art_3.html 3/9", "2024/1/20 10:23 某某县2023年政府信息公开工作年度报告"] + ls[i:])
+    ),
     "a bracketed ordinal line (（3）) inserted": _each_line(lambda ls, i: "\n".join(ls[:i] + ["（3）"] + ls[i:])),
     "件 after every bare number": _once(lambda t: "\n".join(re.sub(r"^(\d+)$", r"\1件", s.strip()) for s in t.split("\n"))),
     # these two change what the report prints: a differing cell may be the damage itself (a

@@ -317,6 +317,27 @@ def test_page_markers_of_other_printers_between_torn_rows_are_no_cells(marker):
     assert len(want) == 194 and _cells(read_bytes(re.sub(r"— (\d+) —", marker, src).encode(), name="a.md")) == want
 
 
+_BROWSER_HEADER = "2024/1/20 10:23 {title}"
+_BROWSER_FOOTER = "http://www.example.gov.cn/art/2024/1/20/art_1_3.html {page}/9"
+
+
+@pytest.mark.parametrize("name", ["2022_sanming_page.txt", "2022_putian-shenjiju_page.txt", "2025_shanghai-office_md.md"])
+def test_a_browsers_print_header_and_footer_between_rows_are_no_cells(name):
+    """A web page printed to PDF by a browser carries on every page a header (date, time, title)
+    and a footer (the page's address, the page count); its text then holds them between the
+    table's rows. Their digits are no cells: 2024 read as 三明's 行政强制 before, 3 as 莆田's."""
+    from ogi.report import read_bytes
+
+    src = (RAW / name).read_text(encoding="utf-8")
+    want = _cells(read_bytes(src.encode(), name=name))
+    lines = src.split("\n")
+    title = next(ln.strip() for ln in lines if "年度报告" in ln)[:40]
+    for at in range(len(lines) - 40, 0, -40):  # from the end, so earlier line numbers hold
+        lines[at:at] = [_BROWSER_FOOTER.format(page=at // 40), _BROWSER_HEADER.format(title=title)]
+    got = _cells(read_bytes("\n".join(lines).encode(), name=name))
+    assert len(want) >= 190 and got == want
+
+
 def _split_every_table(html: str, at: int, marker: str | None) -> str:
     """The page as a Word export breaks a table across pages: each table's rows from `at` on move
     into a second table, with the page's marker (or nothing) between the two."""

@@ -94,12 +94,22 @@ def _split_piece(piece: str) -> list[tuple[str, str]]:
 
 _DIGIT = re.compile(r"\d")
 COUNTED = re.compile(r"^(\d+)\s*(?:" + "|".join(COUNT_UNITS) + r")$")
+# a web or mail address ("http://www.pingtan.gov.cn/zwgk/3.htm", "www.x.gov.cn/2024/1", "gk3@x.gov.cn"):
+# page text, whatever digits it holds
+ADDRESS = r"(?:[a-z][a-z0-9+.-]*://|www\.)[\x21-\x7e]+|[a-z0-9._%+-]+@[a-z0-9-]+(?:\.[a-z0-9-]+)+"
+_ADDRESS = re.compile(ADDRESS, re.I)
+_COUNTER = r"\d{1,4}\s*/\s*\d{1,4}|第\s*\d{1,4}\s*页(?:\s*[,，]?\s*共\s*\d{1,4}\s*页)?|共\s*\d{1,4}\s*页\s*[,，]?\s*第\s*\d{1,4}\s*页|\d{1,4}\s*of\s*\d{1,4}"
+_DATE_TIME = r"\d{4}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{1,2}\s*(?:上午|下午|AM|PM)?\s*\d{1,2}\s*[:：]\s*\d{2}(?:\s*[:：]\s*\d{2})?(?:\s*(?:AM|PM))?"
 # page furniture between the parts of a table: "- 4 -", "·4·", "第 4 页", "第4页 共12页", "第4页，共12页",
 # "共12页 第4页", "4/12", "Page 9 - …", "P. 9". A bare number is not dropped: in one-cell-per-line
-# layouts it is a cell (and "4/12" is no count a cell could hold).
+# layouts it is a cell (and "4/12" is no count a cell could hold). And the header and footer a
+# browser prints on every page of a web page saved as PDF: a date with a time, perhaps after the
+# page count and before the page's title ("2024/1/20 10:23 …年度报告"); the page's address, perhaps
+# after its title and before the page count ("http://…/3.htm 3/5"). Their digits are no cells.
 PAGE_NUMBER = re.compile(
-    r"^\s*(?:[-—–]\s*\d{1,4}\s*[-—–]|[·•・∙]\s*\d{1,4}\s*[·•・∙]|第\s*\d{1,4}\s*页(?:\s*[,，]?\s*共\s*\d{1,4}\s*页)?|共\s*\d{1,4}\s*页\s*[,，]?\s*第\s*\d{1,4}\s*页"
-    r"|\d{1,4}\s*/\s*\d{1,4}|(?:Page|P\.)\s*\d{1,4}\b.*)\s*$",
+    r"^\s*(?:[-—–]\s*\d{1,4}\s*[-—–]|[·•・∙]\s*\d{1,4}\s*[·•・∙]|" + _COUNTER + r"|(?:Page|P\.)\s*\d{1,4}\b.*"
+    r"|(?:(?:" + _COUNTER + r")\s+)?" + _DATE_TIME + r"(?:\s.{0,80})?"
+    r"|(?:.{0,80}\s)?(?:" + ADDRESS + r")(?:\s+(?:" + _COUNTER + r"))?)\s*$",
     re.I,
 )
 
@@ -159,7 +169,7 @@ def _classify(cell: str) -> tuple[tuple[str, str, str], ...]:
         piece = pieces[0]
         if ENUMERATOR.match(piece):
             return (("text", stripped, piece),)
-        if len(piece) <= 16 and _DIGIT.search(piece) and not _CJK_OR_SPACE.search(piece) and piece not in NA_MARKERS:
+        if len(piece) <= 16 and _DIGIT.search(piece) and not _CJK_OR_SPACE.search(piece) and piece not in NA_MARKERS and not _ADDRESS.search(piece):
             return (("value", stripped, piece),)
     runs: list[tuple[str, str]] = []
     for i, piece in enumerate(pieces):
@@ -169,6 +179,10 @@ def _classify(cell: str) -> tuple[tuple[str, str, str], ...]:
             runs.append(("text", piece))
         elif piece in NA_MARKERS:
             runs.append(("value", piece))
+        elif m := _ADDRESS.search(piece):  # an address is text: none of its digits is a value
+            runs.extend(_split_piece(piece[: m.start()]))
+            runs.append(("text", m.group()))
+            runs.extend(_split_piece(piece[m.end() :]))
         elif "\ufffd" in piece and _BROKEN_NUMBER.fullmatch(piece):
             runs.append(("value", piece))  # digits around a mis-decoded character: unreadable later
         else:
