@@ -94,6 +94,8 @@ PERTURBATIONS = {
     "a browser's print header and footer inserted (2024/1/20 10:23 …; http://…/3.htm 3/9)": _each_line(
         lambda ls, i: "\n".join(ls[:i] + ["http://www.example.gov.cn/art/2024/1/20/art_3.html 3/9", "2024/1/20 10:23 某某县2023年政府信息公开工作年度报告"] + ls[i:])
     ),
+    "a running head line (— 3 — …年度报告) inserted": _each_line(lambda ls, i: "\n".join(ls[:i] + ["— 3 — 某某县2023年政府信息公开工作年度报告"] + ls[i:])),
+    "a table caption line (表 3：…) inserted": _each_line(lambda ls, i: "\n".join(ls[:i] + ["表 3：收到和处理政府信息公开申请情况"] + ls[i:])),
     "a bracketed ordinal line (（3）) inserted": _each_line(lambda ls, i: "\n".join(ls[:i] + ["（3）"] + ls[i:])),
     "件 after every bare number": _once(lambda t: "\n".join(re.sub(r"^(\d+)$", r"\1件", s.strip()) for s in t.split("\n"))),
     # these two change what the report prints: a differing cell may be the damage itself (a

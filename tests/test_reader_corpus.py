@@ -8,6 +8,7 @@ import pytest
 from conftest import RAW, report, table
 
 from ogi import templates
+from ogi.problems import Kind
 
 COMPLETE_OK = [
     "000_98d5d9cfaf16f11b.txt",
@@ -317,25 +318,51 @@ def test_page_markers_of_other_printers_between_torn_rows_are_no_cells(marker):
     assert len(want) == 194 and _cells(read_bytes(re.sub(r"— (\d+) —", marker, src).encode(), name="a.md")) == want
 
 
-_BROWSER_HEADER = "2024/1/20 10:23 {title}"
-_BROWSER_FOOTER = "http://www.example.gov.cn/art/2024/1/20/art_1_3.html {page}/9"
+# what printers put on every page, as (footer, header) lines; {page} and {title} are filled in
+_PAGE_FURNITURE = {
+    "a browser's date and address": ("http://www.example.gov.cn/art/2024/1/20/art_1_3.html {page}/9", "2024/1/20 10:23 {title}"),
+    "a running head beside the page marker": ("{title} · {page} ·", "— {page} — {title}"),
+}
 
 
+@pytest.mark.parametrize("furniture", sorted(_PAGE_FURNITURE))
 @pytest.mark.parametrize("name", ["2022_sanming_page.txt", "2022_putian-shenjiju_page.txt", "2025_shanghai-office_md.md"])
-def test_a_browsers_print_header_and_footer_between_rows_are_no_cells(name):
-    """A web page printed to PDF by a browser carries on every page a header (date, time, title)
-    and a footer (the page's address, the page count); its text then holds them between the
-    table's rows. Their digits are no cells: 2024 read as 三明's 行政强制 before, 3 as 莆田's."""
+def test_page_furniture_printed_between_rows_is_no_cell(name, furniture):
+    """A page printed to PDF carries on every page a footer and a header: a browser's (the page's
+    address and count, the date and time and title), or a document's running head (its title
+    beside the page's marker); its text then holds them between the table's rows. Their digits
+    are no cells: 2024 read as 三明's 行政强制 before, 3 as 莆田审计局's 行政处罚."""
     from ogi.report import read_bytes
 
     src = (RAW / name).read_text(encoding="utf-8")
     want = _cells(read_bytes(src.encode(), name=name))
     lines = src.split("\n")
     title = next(ln.strip() for ln in lines if "年度报告" in ln)[:40]
+    footer, header = _PAGE_FURNITURE[furniture]
     for at in range(len(lines) - 40, 0, -40):  # from the end, so earlier line numbers hold
-        lines[at:at] = [_BROWSER_FOOTER.format(page=at // 40), _BROWSER_HEADER.format(title=title)]
+        lines[at:at] = [footer.format(page=at // 40, title=title), header.format(page=at // 40 + 1, title=title)]
     got = _cells(read_bytes("\n".join(lines).encode(), name=name))
     assert len(want) >= 190 and got == want
+
+
+@pytest.mark.parametrize("caption", ["表2", "表 3：收到和处理政府信息公开申请情况", "附表1"])
+def test_a_table_caption_before_a_value_lends_it_no_number(caption):
+    """A caption line (表2) inside 三明's dump, just before 行政强制's 12248: its number is the
+    table's, never a cell (before, 行政强制 read 3 or 1). A cell the caption cuts off is flagged;
+    every other cell reads as before."""
+    from ogi.report import read_bytes
+
+    src = (RAW / "2022_sanming_page.txt").read_text(encoding="utf-8")
+    want = _cells(read_bytes(src.encode(), name="a.txt"))
+    assert want[("active", "coercion", "decisions")] == (12248.0, "value")
+    lines = src.split("\n")
+    at = next(i for i, ln in enumerate(lines) if ln.strip() == "12248")
+    rep = read_bytes("\n".join(lines[:at] + [caption] + lines[at:]).encode(), name="a.txt")
+    got = _cells(rep)
+    changed = {k: g for k, g in got.items() if g != want[k]}
+    assert all(flag == "unreadable" for _, flag in changed.values()), changed
+    missing = {(p.tables[0], row) for p in rep.problems if p.kind is Kind.MISSING_ROWS for row in p.rows}
+    assert {k[:2] for k in want.keys() - got.keys()} <= missing
 
 
 def _split_every_table(html: str, at: int, marker: str | None) -> str:

@@ -43,6 +43,8 @@ _CJK_OR_SPACE = re.compile(r"[\u3400-\u9fff\s()（）%‰]")
 _LONE_ARTIFACT = frozenset({"?", "？", "\ufffd"})
 # A converter's generic column header ("数据1", "列 2", "Column3"): the header names its column; the
 # digit is its ordinal, never a value.
+# A table's caption at the start of a cell or line ("表2", "附表 3", "续表1"): its number names the table
+_CAPTION = re.compile(r"^\s*(?:附|续)?[表图]\s*\d{1,2}(?![\d.,])")
 GENERIC_HEADER = re.compile(r"^(?:数据|数值|列|栏|字段|column|col|field)\s*\d{1,2}$", re.I)
 
 
@@ -106,8 +108,12 @@ _DATE_TIME = r"\d{4}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*\d{1,2}\s*(?:上午|下午|AM|P
 # browser prints on every page of a web page saved as PDF: a date with a time, perhaps after the
 # page count and before the page's title ("2024/1/20 10:23 …年度报告"); the page's address, perhaps
 # after its title and before the page count ("http://…/3.htm 3/5"). Their digits are no cells.
+# So is a running head, the report's title beside the page's marker.
+_MARKER = r"[-—–]\s*\d{1,4}\s*[-—–]|[·•・∙]\s*\d{1,4}\s*[·•・∙]|" + _COUNTER
+# a running head: the report's title beside the page's marker ("— 3 — …年度报告", "…年度报告 ·3·")
+_RUNNING_HEAD = r"(?:" + _MARKER + r")\s*[^|]{0,60}?报告[^|]{0,20}|[^|]{0,60}?报告[^|]{0,20}?\s(?:" + _MARKER + r")"
 PAGE_NUMBER = re.compile(
-    r"^\s*(?:[-—–]\s*\d{1,4}\s*[-—–]|[·•・∙]\s*\d{1,4}\s*[·•・∙]|" + _COUNTER + r"|(?:Page|P\.)\s*\d{1,4}\b.*"
+    r"^\s*(?:" + _MARKER + r"|(?:Page|P\.)\s*\d{1,4}\b.*|" + _RUNNING_HEAD +
     r"|(?:(?:" + _COUNTER + r")\s+)?" + _DATE_TIME + r"(?:\s.{0,80})?"
     r"|(?:.{0,80}\s)?(?:" + ADDRESS + r")(?:\s+(?:" + _COUNTER + r"))?)\s*$",
     re.I,
@@ -162,16 +168,20 @@ def _classify(cell: str) -> tuple[tuple[str, str, str], ...]:
     cleaned = nfkc(clean_artifacts(cell))
     if GENERIC_HEADER.match(cleaned.strip()):
         return (("text", stripped, "".join(cleaned.split())),)
+    if caption := _CAPTION.match(cleaned):  # "表2 收到和处理…": the table's number is no value
+        cleaned = cleaned[caption.end() :]
+        if not cleaned.strip():
+            return (("text", stripped, "".join(caption.group().split())),)
     pieces = cleaned.split()
     if not pieces:
         return (("blank", stripped, ""),)
-    if len(pieces) == 1:
+    if len(pieces) == 1 and not caption:
         piece = pieces[0]
         if ENUMERATOR.match(piece):
             return (("text", stripped, piece),)
         if len(piece) <= 16 and _DIGIT.search(piece) and not _CJK_OR_SPACE.search(piece) and piece not in NA_MARKERS and not _ADDRESS.search(piece):
             return (("value", stripped, piece),)
-    runs: list[tuple[str, str]] = []
+    runs: list[tuple[str, str]] = [("text", "".join(caption.group().split()))] if caption else []
     for i, piece in enumerate(pieces):
         if piece.isdigit() and i + 1 < len(pieces) and pieces[i + 1][0] in _WORD_SUFFIX:
             runs.append(("text", piece))  # "2020 年": a date or count in prose, spaced apart
