@@ -97,6 +97,7 @@ PERTURBATIONS = {
     "a running head line (— 3 — …年度报告) inserted": _each_line(lambda ls, i: "\n".join(ls[:i] + ["— 3 — 某某县2023年政府信息公开工作年度报告"] + ls[i:])),
     "a table caption line (表 3：…) inserted": _each_line(lambda ls, i: "\n".join(ls[:i] + ["表 3：收到和处理政府信息公开申请情况"] + ls[i:])),
     "a bracketed ordinal line (（3）) inserted": _each_line(lambda ls, i: "\n".join(ls[:i] + ["（3）"] + ls[i:])),
+    "a footnote mark (¹ or ①) typed after a number": _each_line(lambda ls, i: "\n".join(ls[:i] + [ls[i].rstrip() + "¹①"[i % 2]] + ls[i + 1 :])),
     "件 after every bare number": _once(lambda t: "\n".join(re.sub(r"^(\d+)$", r"\1件", s.strip()) for s in t.split("\n"))),
     # these two change what the report prints: a differing cell may be the damage itself (a
     # doubled "11" is read as printed) or beyond any identity (an active row without one)

@@ -384,3 +384,25 @@ def test_a_footnote_mark_or_a_hidden_digit_in_a_cell_joins_no_number(page):
             assert changed == {}
         else:
             assert changed and set(changed.values()) == {(None, "unreadable")}
+
+
+@pytest.mark.parametrize("mark", ["¹", "①", "⑵"])
+@pytest.mark.parametrize("page", ["2019_shanghai-bangongting_github-jsstring.html", "2023_pingtan_page.html"])
+def test_a_unicode_footnote_mark_after_a_number_is_no_digit_of_it(page, mark):
+    """Every third number cell of a real page with a footnote mark typed as a character (16¹, 16①,
+    as Word writes them): NFKC folds the mark into a digit, and before, 16¹ read as 161, silently.
+    Now the marked cell is unreadable and no other cell changes."""
+    from lxml import html as lxml_html
+
+    src = (RAW / page).read_text(encoding="utf-8")
+    before = _cells(src.encode("utf-8"))
+    doc = lxml_html.document_fromstring(src)
+    marked = [td for td in doc.iter("td") if td.text_content().strip().isdigit()][::3]
+    assert len(marked) >= 20
+    for td in marked:  # the mark typed right after the number's last digit
+        digits = next(el for el in td.iter() if el.text and el.text.strip().isdigit())
+        digits.text = digits.text.rstrip() + mark
+    after = _cells(etree.tostring(doc, encoding="utf-8", method="html"))
+    changed = {k: after.get(k) for k in before if after.get(k) != before[k]}
+    assert changed and set(changed.values()) == {(None, "unreadable")}
+    assert len(changed) <= len(marked)

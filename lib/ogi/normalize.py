@@ -155,12 +155,21 @@ _PAREN = re.compile(r"\([^()]*\)")
 _NOT_CJK = re.compile(r"[^\u4e00-\u9fff]")
 
 
+# Superscript and subscript digits and enclosed numbers (¹, ₂, ①, ⑴, ⒈, ❶): footnote marks and
+# list ordinals, never digits of a number. NFKC would fold them into digits ("16¹" → "161"), so
+# each becomes the reference mark ※ first: "16¹" is then no number (unreadable), "①属于…" a label.
+FOOTNOTE_MARK = "※"
+_MARK_DIGITS = [0xB2, 0xB3, 0xB9, 0x2070, *range(0x2074, 0x207A), *range(0x2080, 0x208A), *range(0x2460, 0x249C)]
+_MARK_DIGITS += [*range(0x24EA, 0x2500), *range(0x2776, 0x2794), *range(0x3251, 0x3260), *range(0x32B1, 0x32C0)]
+_FOOTNOTE_MARKS = dict.fromkeys(_MARK_DIGITS, FOOTNOTE_MARK)
+
+
 def nfkc(text: str) -> str:
-    """NFKC (full-width digits and punctuation → ASCII); most strings already are, and the check
-    is far cheaper than normalising again."""
+    """NFKC (full-width digits and punctuation → ASCII), footnote marks kept apart from digits;
+    most strings already are NFKC, and the check is far cheaper than normalising again."""
     if text.isascii() or unicodedata.is_normalized("NFKC", text):
         return text
-    return unicodedata.normalize("NFKC", text)
+    return unicodedata.normalize("NFKC", text.translate(_FOOTNOTE_MARKS))
 
 
 # Some mirrors inject pinyin readings after characters: 報(bào)告, 申請(qǐng). A reading has a tone mark,
@@ -264,6 +273,8 @@ def parse_value(raw: str) -> Parsed:
         s = s.replace(",", "")
     if _NUMBER.match(s):
         return Parsed(float(s), "value", note)
+    if FOOTNOTE_MARK in s and _DIGIT_RE.search(s):
+        return Parsed(None, "unreadable", f"a footnote mark among the digits {raw!r}: not read as a number")
     if _LOOKALIKE.fullmatch(s) and _DIGIT_RE.search(s):
         read = s.translate(_LOOKALIKES)
         return Parsed(None, "unreadable", f"letters among the digits {raw!r} (perhaps {read}): not read as a number")

@@ -12,7 +12,7 @@ import functools
 import re
 from typing import NamedTuple
 
-from ..normalize import CJK, COUNT_UNITS, NA_MARKERS, UNITS, clean_artifacts, nfkc
+from ..normalize import CJK, COUNT_UNITS, FOOTNOTE_MARK, NA_MARKERS, UNITS, clean_artifacts, nfkc
 
 
 class Token(NamedTuple):  # a tuple: a report has hundreds of them, and they are made in hot loops
@@ -187,6 +187,8 @@ def _classify(cell: str) -> tuple[tuple[str, str, str], ...]:
             runs.append(("text", piece))  # "2020 年": a date or count in prose, spaced apart
         elif ENUMERATOR.match(piece):
             runs.append(("text", piece))
+        elif runs and runs[-1][0] == "value" and not piece.strip(FOOTNOTE_MARK):
+            runs[-1] = ("value", runs[-1][1] + piece)  # "16 ¹": the number's footnote mark, one unreadable cell
         elif piece in NA_MARKERS:
             runs.append(("value", piece))
         elif m := _ADDRESS.search(piece):  # an address is text: none of its digits is a value
