@@ -406,3 +406,30 @@ def test_a_unicode_footnote_mark_after_a_number_is_no_digit_of_it(page, mark):
     changed = {k: after.get(k) for k in before if after.get(k) != before[k]}
     assert changed and set(changed.values()) == {(None, "unreadable")}
     assert len(changed) <= len(marked)
+
+
+@pytest.mark.parametrize("field", ["input", "select"])
+@pytest.mark.parametrize("page", ["2019_shanghai-bangongting_github-jsstring.html", "2023_pingtan_page.html"])
+def test_a_number_shown_in_a_form_field_reads_as_the_cell(page, field):
+    """Every third number cell of a real page shown in a form field, as pages built from an input
+    form print them (<input value="13" readonly>, or a <select> with the number chosen): the page
+    reads as before. Before, such a cell read as empty (13 → blank), silently."""
+    from lxml import html as lxml_html
+
+    src = (RAW / page).read_text(encoding="utf-8")
+    before = _cells(src.encode("utf-8"))
+    doc = lxml_html.document_fromstring(src)
+    marked = [td for td in doc.iter("td") if td.text_content().strip().isdigit()][::3]
+    assert len(marked) >= 20
+    for td in marked:
+        number = td.text_content().strip()
+        for child in list(td):
+            td.remove(child)
+        td.text = None
+        if field == "input":
+            etree.SubElement(td, "input", type="text", value=number, readonly="readonly")
+        else:
+            select = etree.SubElement(td, "select")
+            for option in dict.fromkeys(("0", number, "99")):
+                etree.SubElement(select, "option", **({"selected": "selected"} if option == number else {})).text = option
+    assert _cells(etree.tostring(doc, encoding="utf-8", method="html")) == before

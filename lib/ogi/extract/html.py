@@ -97,6 +97,26 @@ _STYLE = "translate(@style, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ ', 'abcdefghijklmnopqrst
 _IS_HIDDEN = f"[@hidden or contains({_STYLE}, 'display:none') or contains({_STYLE}, 'visibility:hidden') or contains({_STYLE}, 'mso-hide:all')]"
 _HIDDEN = f"//td//*{_IS_HIDDEN}|//th//*{_IS_HIDDEN}"
 
+_NOT_SHOWN_AS_TEXT = {"hidden", "checkbox", "radio", "button", "submit", "reset", "image", "file", "password"}
+
+
+def _form_fields_as_shown(doc) -> None:
+    """A table cell that shows its number in a form field (a page built from an input form:
+    <input value="12">, a <select>): the cell's text is what the field shows, its value or chosen
+    option. Without this, such a cell reads as empty, or as every option of its list."""
+    for field in doc.xpath("//td//input|//th//input"):
+        if (field.get("type") or "text").strip().lower() not in _NOT_SHOWN_AS_TEXT and field.get("value"):
+            field.tail = f" {field.get('value')} " + (field.tail or "")
+    for field in doc.xpath("//td//select|//th//select"):
+        options = field.findall(".//option")
+        shown = next((o for o in options if o.get("selected") is not None), options[0] if options else None)
+        text = "".join(shown.itertext()) if shown is not None else ""
+        for child in list(field):
+            field.remove(child)
+        field.text = None
+        field.tail = f" {text} " + (field.tail or "")
+
+
 _PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, no_network=True)
 
 
@@ -138,6 +158,8 @@ def _extract_html(html: str, images=None) -> tuple[list[Token], str]:
             hidden.text = None
             for child in list(hidden):
                 hidden.remove(child)
+    if "<input" in html or "<select" in html or "<INPUT" in html or "<SELECT" in html:
+        _form_fields_as_shown(doc)
     for mark in doc.iter("sup", "sub"):  # a footnote mark is no digit of the number it follows
         if mark.text and mark.text.strip():
             mark.text = f" {mark.text} "
