@@ -279,8 +279,26 @@ def _in_layout_table(root):
     etree.SubElement(cell, W + "p")  # a cell ends with a paragraph
 
 
+def _hidden_copy(run):
+    """After the run, a copy of it printing 7 as hidden text (<w:vanish/>), which Word never prints."""
+    import copy
+
+    from lxml import etree
+
+    hidden = copy.deepcopy(run)
+    for t in hidden.iter(W + "t"):
+        t.text = "7"
+    props = hidden.find(W + "rPr")
+    if props is None:
+        props = etree.Element(W + "rPr")
+        hidden.insert(0, props)
+    etree.SubElement(props, W + "vanish")
+    run.addnext(hidden)
+
+
 DOCX_WRAPPERS = {
     "layout-table": _in_layout_table,
+    "hidden-text": lambda root: [_hidden_copy(r) for r in _numeric_runs(root)],
     "tracked-insertion": lambda root: [_wrap(r, "ins") for r in _numeric_runs(root)],
     "tracked-move": lambda root: [(_deleted_copy(r, "moveFrom"), _wrap(r, "moveTo")) for r in _numeric_runs(root)],
     "tracked-deletion": lambda root: [_deleted_copy(r, "del") for r in _numeric_runs(root)],
@@ -300,26 +318,62 @@ def test_docx_reads_as_word_prints_it_with_changes_accepted(tmp_path, change):
     controls, smart tags or fields, with deleted text and a deleted row (77s) beside them, or
     laid out inside a one-cell table: every cell as Word shows it with the changes accepted.
     Before, the wrapped numbers read as empty cells, silently, and a table inside a content
-    control or a layout table was not read at all."""
-    import io
-    import zipfile
-
-    from lxml import etree
-
+    control or a layout table was not read at all. Hidden text (7s) is never read."""
     from ogi.report import read_bytes
 
     path = tmp_path / "seed.docx"
     build(path, "临汾市人民政府", 2023, SEED_ACTIVE, SEED_REQUESTS, SEED_APPEALS)
     want = {c[1:6] for c in read_report(path).cell_rows}
     assert len(want) == 200
+    got = read_bytes(_with_document_changed(path, DOCX_WRAPPERS[change]), name="seed.docx")
+    assert {c[1:6] for c in got.cell_rows} == want
+
+
+def _with_document_changed(path, change) -> bytes:
+    """The .docx at path with change(root) applied to its word/document.xml."""
+    import io
+    import zipfile
+
+    from lxml import etree
+
     changed = io.BytesIO()
     with zipfile.ZipFile(path) as src, zipfile.ZipFile(changed, "w") as dst:
         for item in src.infolist():
             data = src.read(item.filename)
             if item.filename == "word/document.xml":
                 root = etree.fromstring(data)
-                DOCX_WRAPPERS[change](root)
+                change(root)
                 data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
             dst.writestr(item, data)
-    got = read_bytes(changed.getvalue(), name="seed.docx")
-    assert {c[1:6] for c in got.cell_rows} == want
+    return changed.getvalue()
+
+
+def _superscript_mark(run):
+    """After the run, a footnote mark: a superscript run printing 1."""
+    import copy
+
+    from lxml import etree
+
+    mark = copy.deepcopy(run)
+    for t in mark.iter(W + "t"):
+        t.text = "1"
+    props = mark.find(W + "rPr")
+    if props is None:
+        props = etree.Element(W + "rPr")
+        mark.insert(0, props)
+    etree.SubElement(props, W + "vertAlign", {W + "val": "superscript"})
+    run.addnext(mark)
+
+
+def test_a_superscript_footnote_mark_in_word_is_no_digit_of_its_number(tmp_path):
+    """The seed's Word file with a footnote mark (a superscript 1) after every third number: the
+    marked cells hold two numbers and are unreadable, no other cell changes. Before, 5¹ read as 51."""
+    from ogi.report import read_bytes
+
+    path = tmp_path / "seed.docx"
+    build(path, "临汾市人民政府", 2023, SEED_ACTIVE, SEED_REQUESTS, SEED_APPEALS)
+    want = {c[1:4]: c[4:6] for c in read_report(path).cell_rows}
+    got = {c[1:4]: c[4:6] for c in read_bytes(_with_document_changed(path, lambda root: [_superscript_mark(r) for r in _numeric_runs(root)]), name="seed.docx").cell_rows}
+    changed = {k: g for k, g in got.items() if g != want[k]}
+    assert got.keys() == want.keys()
+    assert len(changed) >= 40 and set(changed.values()) == {(None, "unreadable")}

@@ -72,6 +72,31 @@ def _as_printed(root) -> None:
         parent.remove(el)
         for k, child in enumerate(children):
             parent.insert(at + k, child)
+    _runs_as_printed(root)
+
+
+def _on(el) -> bool:
+    """Whether a toggle property (<w:vanish/>, <w:vanish w:val="0"/>) is on."""
+    return el.get(f"{_W}val", "true").lower() not in ("0", "false", "off")
+
+
+def _runs_as_printed(root) -> None:
+    """A run Word does not print (hidden text, <w:vanish/>) is dropped: a digit there would join
+    the number beside it. A superscript or subscript run (a footnote mark, 5¹) is set apart by
+    spaces, so it is no digit of the number it follows (the cell then holds two numbers)."""
+    for props in list(root.iter(f"{_W}rPr")):
+        run = props.getparent()
+        if run is None or run.tag != f"{_W}r":
+            continue
+        vanish = props.find(f"{_W}vanish")
+        if vanish is not None and _on(vanish):
+            run.getparent().remove(run)
+            continue
+        align = props.find(f"{_W}vertAlign")
+        if align is not None and align.get(f"{_W}val") in ("superscript", "subscript"):
+            for t in run.iter(f"{_W}t"):
+                if t.text and t.text.strip():
+                    t.text = f" {t.text} "
 
 
 def extract_docx(data: bytes) -> tuple[list[Token], str]:
