@@ -279,26 +279,27 @@ def _in_layout_table(root):
     etree.SubElement(cell, W + "p")  # a cell ends with a paragraph
 
 
-def _hidden_copy(run):
-    """After the run, a copy of it printing 7 as hidden text (<w:vanish/>), which Word never prints."""
+def _run_copy_after(run, text: str, prop: str, val: str | None = None):
+    """After the run, a copy of it printing `text` with one more run property: hidden text
+    (<w:vanish/>, which Word never prints) or a superscript (<w:vertAlign w:val="superscript"/>)."""
     import copy
 
     from lxml import etree
 
-    hidden = copy.deepcopy(run)
-    for t in hidden.iter(W + "t"):
-        t.text = "7"
-    props = hidden.find(W + "rPr")
+    extra = copy.deepcopy(run)
+    for t in extra.iter(W + "t"):
+        t.text = text
+    props = extra.find(W + "rPr")
     if props is None:
         props = etree.Element(W + "rPr")
-        hidden.insert(0, props)
-    etree.SubElement(props, W + "vanish")
-    run.addnext(hidden)
+        extra.insert(0, props)
+    etree.SubElement(props, W + prop, {W + "val": val} if val else {})
+    run.addnext(extra)
 
 
 DOCX_WRAPPERS = {
     "layout-table": _in_layout_table,
-    "hidden-text": lambda root: [_hidden_copy(r) for r in _numeric_runs(root)],
+    "hidden-text": lambda root: [_run_copy_after(r, "7", "vanish") for r in _numeric_runs(root)],
     "tracked-insertion": lambda root: [_wrap(r, "ins") for r in _numeric_runs(root)],
     "tracked-move": lambda root: [(_deleted_copy(r, "moveFrom"), _wrap(r, "moveTo")) for r in _numeric_runs(root)],
     "tracked-deletion": lambda root: [_deleted_copy(r, "del") for r in _numeric_runs(root)],
@@ -348,23 +349,6 @@ def _with_document_changed(path, change) -> bytes:
     return changed.getvalue()
 
 
-def _superscript_mark(run):
-    """After the run, a footnote mark: a superscript run printing 1."""
-    import copy
-
-    from lxml import etree
-
-    mark = copy.deepcopy(run)
-    for t in mark.iter(W + "t"):
-        t.text = "1"
-    props = mark.find(W + "rPr")
-    if props is None:
-        props = etree.Element(W + "rPr")
-        mark.insert(0, props)
-    etree.SubElement(props, W + "vertAlign", {W + "val": "superscript"})
-    run.addnext(mark)
-
-
 def test_a_superscript_footnote_mark_in_word_is_no_digit_of_its_number(tmp_path):
     """The seed's Word file with a footnote mark (a superscript 1) after every third number: the
     marked cells hold two numbers and are unreadable, no other cell changes. Before, 5¹ read as 51."""
@@ -373,7 +357,7 @@ def test_a_superscript_footnote_mark_in_word_is_no_digit_of_its_number(tmp_path)
     path = tmp_path / "seed.docx"
     build(path, "临汾市人民政府", 2023, SEED_ACTIVE, SEED_REQUESTS, SEED_APPEALS)
     want = {c[1:4]: c[4:6] for c in read_report(path).cell_rows}
-    got = {c[1:4]: c[4:6] for c in read_bytes(_with_document_changed(path, lambda root: [_superscript_mark(r) for r in _numeric_runs(root)]), name="seed.docx").cell_rows}
+    got = {c[1:4]: c[4:6] for c in read_bytes(_with_document_changed(path, lambda root: [_run_copy_after(r, "1", "vertAlign", "superscript") for r in _numeric_runs(root)]), name="seed.docx").cell_rows}
     changed = {k: g for k, g in got.items() if g != want[k]}
     assert got.keys() == want.keys()
     assert len(changed) >= 40 and set(changed.values()) == {(None, "unreadable")}
