@@ -97,6 +97,7 @@ _STYLE = "translate(@style, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ ', 'abcdefghijklmnopqrst
 _IS_HIDDEN = f"[@hidden or contains({_STYLE}, 'display:none') or contains({_STYLE}, 'visibility:hidden') or contains({_STYLE}, 'mso-hide:all')]"
 _HIDDEN = f"//td//*{_IS_HIDDEN}|//th//*{_IS_HIDDEN}"
 
+_FORM_FIELD = re.compile(r"<(?:input|select)\b", re.I)
 _NOT_SHOWN_AS_TEXT = {"hidden", "checkbox", "radio", "button", "submit", "reset", "image", "file", "password"}
 
 
@@ -158,7 +159,7 @@ def _extract_html(html: str, images=None) -> tuple[list[Token], str]:
             hidden.text = None
             for child in list(hidden):
                 hidden.remove(child)
-    if "<input" in html or "<select" in html or "<INPUT" in html or "<SELECT" in html:
+    if _FORM_FIELD.search(html):
         _form_fields_as_shown(doc)
     for mark in doc.iter("sup", "sub"):  # a footnote mark is no digit of the number it follows
         if mark.text and mark.text.strip():
