@@ -342,6 +342,7 @@ FIXTURES = Path(__file__).parent / "fixtures"
         ("2024_huaian-city_pdftotext.txt", "2024_huaian-city_pdf.pdf", 120),
         ("2023_hongze-district_pdftotext.txt", "2023_hongze-district_pdf.pdf", 20),
         ("2023_hongze-district_pdfplumber-layout.txt", "2023_hongze-district_pdf.pdf", 150),
+        ("2023_hongze-district_pdfplumber-page-per-line.txt", "2023_hongze-district_pdf.pdf", 160),
     ],
 )
 def test_text_of_a_pdf_by_other_tools_never_misreads_a_cell(text, pdf, readable):
@@ -350,9 +351,11 @@ def test_text_of_a_pdf_by_other_tools_never_misreads_a_cell(text, pdf, readable)
     64 178 37 | 12 1 1 6 | 351 …), 洪泽's requests rows as columns with every label after its
     values. pdfplumber's layout mode prints a centred cell's values on the line above its label,
     so 8.属于行政查询事项's run also holds 本机关不掌握相关政府信息's 10 … 10, and the next row
-    would take the 3 … 3 of the row after it. Cells read are the PDF's own numbers or are
-    flagged: before, 淮安 read 行政复议 总计 12 (the PDF prints 351), 洪泽 rows printing 1, 3 and
-    10 as empty, and 本机关不掌握 3 for 10."""
+    would take the 3 … 3 of the row after it. With each page kept as one line, as scrapers keep
+    a PDF's text, the page marker "- 3 -" is all that follows 没有现成信息需要另行制作. Cells read
+    are the PDF's own numbers or are flagged: before, 淮安 read 行政复议 总计 12 (the PDF prints
+    351), 洪泽 rows printing 1, 3 and 10 as empty, 本机关不掌握 3 for 10, and the page marker as
+    没有现成信息's row with its total (3) empty, though no placement of "- 3 -" kept its sum."""
     truth = {k: value for k, (value, _) in _cells((RAW / pdf).read_bytes()).items()}
     got = _cells((FIXTURES / text).read_bytes())
     wrong = {k: (truth[k], v) for k, v in got.items() if k in truth and ((v[1] == "value" and v[0] != truth[k]) or (v[1] == "blank" and truth[k]))}

@@ -466,8 +466,11 @@ def short_row(row: str, run: Run, n: int, blocks: tuple[int, ...], merged: bool,
             u = collapsed.Unknown(row, [], n, None, fitting or cands, preset=True)
             return Short(row, run, toks, "spaced", u, {})
     index_of: dict[tuple, tuple[int, ...]] = {}
-    # placements that keep each block's sum; when none does, all of them (the solver then says so)
-    found = placement.placements(values, n, model, blocks) or (placement.placements(values, n, model) if blocks else [])
+    # placements that keep each block's sum: when none does, the printed values are not the row's
+    # cells with some left out (a page marker "- 3 -" read as a row), and no cell is placed
+    found = placement.placements(values, n, model, blocks)
+    if not found:
+        return None
     with_sign = {i for i, t in enumerate(toks) if parsed[i].flag == "value" and _SIGN_FIRST.match(t.raw.strip())}
     if with_sign:
         found = [idx for idx in found if all(pos in signed for pos, v in enumerate(idx) if isinstance(v, int) and v in with_sign)]
