@@ -436,3 +436,17 @@ def test_a_number_shown_in_a_form_field_reads_as_the_cell(page, field):
             for option in dict.fromkeys(("0", number, "99")):
                 etree.SubElement(select, "option", **({"selected": "selected"} if option == number else {})).text = option
     assert _cells(etree.tostring(doc, encoding="utf-8", method="html")) == before
+
+
+def test_a_header_rows_padding_cells_are_no_cells_of_the_value_row_below():
+    """上海 2019's page saved as Word by LibreOffice, which loses the appeals table's spans: each
+    header row is padded to 15 cells with empty ones, and the value row follows the 5 empty
+    cells that end the last header row. Before, those 5 were taken as the value row's first
+    cells: every value moved one block right (行政复议 read empty, 直接起诉 total 7 for 9), with
+    every block's sum still holding and the report `ok`. Now a grid row's end ends its values."""
+    truth = _cells((RAW / "2019_shanghai-bangongting_github-jsstring.html").read_bytes())
+    got = _cells((FIXTURES / "2019_shanghai-bangongting_libreoffice.docx").read_bytes())
+    appeals = {k: v for k, v in truth.items() if k[0] == "appeals"}
+    assert len(appeals) == 15 and appeals[("appeals", "review", "total")] == (7.0, "value")
+    assert {k: got.get(k) for k in appeals} == appeals
+    assert {k: v for k, v in got.items() if v[1] == "value" and truth.get(k) != v} == {}

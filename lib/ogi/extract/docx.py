@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import zipfile
 
-from .tokens import Token, cell_tokens
+from .tokens import Token, cell_tokens, row_break
 
 MAX_UNCOMPRESSED = 200 * 1024 * 1024
 MAX_RATIO = 200
@@ -135,6 +135,7 @@ def extract_docx(data: bytes) -> tuple[list[Token], str]:
                 t_no = count["table"]
                 held: dict[int, object] = {}  # holds the elements, so their ids stay unique
                 for r, row in enumerate(block.rows, start=1):
+                    tokens.append(row_break(f"table {t_no} row {r}"))
                     for c, cell in enumerate(row.cells, start=1):
                         if id(cell._tc) in held:
                             continue  # the same merged cell again

@@ -12,7 +12,7 @@ import re
 
 from lxml import etree
 
-from .tokens import PAGE_NUMBER, Token, cell_tokens
+from .tokens import PAGE_NUMBER, Token, cell_tokens, row_break
 
 _SKIP = {"script", "style", "noscript", "head", "title", "meta", "link", "iframe", "svg", "select", "option"}
 # page chrome outside the tables: navigation links, menus, forms (their text is never a report's)
@@ -215,7 +215,11 @@ def _extract_html(html: str, images=None) -> tuple[list[Token], str]:
             grid = table_grid(el)
             if grid:
                 table_begins()
+            row = None
             for r, c, text in grid:
+                if r != row:
+                    row = r
+                    tokens.append(row_break(f"table {number[el]} row {r + 1}"))
                 tokens.extend(cell_tokens(text, f"table {number[el]} row {r + 1} col {c + 1}", len(tokens)))
             return
         emit_text(el.text, el)

@@ -17,7 +17,7 @@ import os
 import re
 from dataclasses import dataclass
 
-from .tokens import PAGE_NUMBER, Token, cell_tokens
+from .tokens import PAGE_NUMBER, Token, cell_tokens, row_break
 
 DPI = 200
 SCALE = DPI / 72  # pixels per point: the grid is built in points, as for text-layer PDFs
@@ -308,6 +308,7 @@ def page_tokens(gray, p_no: int, table_no: int, start: int, where: str | None = 
             continue
         table_no += 1
         for r, row in enumerate(Table(None, obj.cells).rows, start=1):
+            tokens.append(row_break(f"{where} table {table_no} row {r}"))
             for c, cell in enumerate(row.cells, start=1):
                 if cell is None:
                     continue

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import io
 
-from .tokens import PAGE_NUMBER, Token, cell_tokens
+from .tokens import PAGE_NUMBER, Token, cell_tokens, row_break
 
 MAX_PAGES = 300
 
@@ -87,6 +87,7 @@ def _extract_pdfplumber(data: bytes) -> tuple[list[Token], str]:
                     continue
                 table_no += 1
                 for r, row in enumerate(obj.extract(), start=1):
+                    tokens.append(row_break(f"page {p_no} table {table_no} row {r}"))
                     for c, cell in enumerate(row, start=1):
                         if cell is None:
                             continue  # covered by a merged cell, emitted at its origin

@@ -9,7 +9,7 @@ import itertools
 from operator import itemgetter
 from typing import NamedTuple
 
-from .tokens import PAGE_NUMBER, Token, cell_tokens
+from .tokens import PAGE_NUMBER, Token, cell_tokens, row_break
 
 LINE_GAP = 3.0  # points: characters whose tops differ by less stand on one line (pdfplumber's y_tolerance)
 WORD_GAP = 3.0  # points: a wider gap between characters of a line is a space (pdfplumber's x_tolerance)
@@ -308,6 +308,7 @@ def page_tokens(page, p_no: int, table_no: int, start: int) -> tuple[list[Token]
             continue
         table_no += 1
         for r, row in enumerate(Table(None, obj.cells).rows, start=1):
+            tokens.append(row_break(f"page {p_no} table {table_no} row {r}"))
             for c, cell in enumerate(row.cells, start=1):
                 if cell is None:
                     continue  # covered by a merged cell, emitted at its origin

@@ -9,7 +9,7 @@ import re
 import zipfile
 
 from .docx import DocxProblem, check_archive
-from .tokens import Token, cell_tokens
+from .tokens import Token, cell_tokens, row_break
 
 MAX_CELLS = 200_000  # an annual report's tables have a few hundred; a data dump is not a report
 
@@ -74,6 +74,7 @@ def extract_xlsx(data: bytes) -> tuple[list[Token], str]:
             if not any(t.strip() for t in texts) and not any(isinstance(f, str) and f.startswith("=") for f in row_formulas):
                 continue
             plain.append(" ".join(t for t in texts if t))
+            tokens.append(row_break(f"sheet {sheet.title} row {r}"))
             for c, (text, formula) in enumerate(zip(texts, row_formulas), start=1):
                 if (r, c) in covered:
                     continue

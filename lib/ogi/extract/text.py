@@ -15,7 +15,7 @@ from collections import Counter
 from typing import NamedTuple
 
 from ..normalize import nfkc
-from .tokens import COUNTED, LOST, PAGE_NUMBER, Token, cell_tokens
+from .tokens import COUNTED, LOST, PAGE_NUMBER, Token, cell_tokens, row_break
 
 
 class TextLayout(NamedTuple):
@@ -276,7 +276,7 @@ def read_text(text: str) -> tuple[list[Token], TextLayout]:
     tokens: list[Token] = []
     for cell, loc, cid in cells:
         if cell == ROW_BREAK:
-            tokens.append(Token("text", "", loc, "", -1))
+            tokens.append(row_break(loc))
         elif cell == LOST_CELL:
             tokens.append(Token(LOST, "", loc, "", -1))
         else:

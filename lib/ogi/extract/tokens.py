@@ -24,6 +24,12 @@ class Token(NamedTuple):  # a tuple: a report has hundreds of them, and they are
     part: int = 0  # 1, 2, … when the tokenizer cut one source piece (cell or line) into several tokens; 0: the whole piece
 
 
+def row_break(locator: str) -> Token:
+    """A table row's end: an empty text token that ends a run of values like a label, so the
+    empty cells that pad a header row (spans a converter lost) never join the value row below."""
+    return Token("text", "", locator, "", -1)
+
+
 LOST = "lost"  # Token.kind of a cell position the source's layout shows but whose text is gone
 
 # A number, possibly collapsed with others, with an optional printed unit.
