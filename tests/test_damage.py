@@ -12,6 +12,7 @@ from lxml import etree
 
 from conftest import RAW
 
+from ogi import templates
 from ogi.report import read_bytes
 
 SEED = RAW / "000_98d5d9cfaf16f11b.txt"
@@ -450,3 +451,18 @@ def test_a_header_rows_padding_cells_are_no_cells_of_the_value_row_below():
     assert len(appeals) == 15 and appeals[("appeals", "review", "total")] == (7.0, "value")
     assert {k: got.get(k) for k in appeals} == appeals
     assert {k: v for k, v in got.items() if v[1] == "value" and truth.get(k) != v} == {}
+
+
+def test_a_label_alone_is_no_empty_row_where_other_rows_lost_numbers():
+    """上海 2019's page printed to PDF by LibreOffice: the requests table runs off the page, so
+    each row shows its label and one number, and rows whose first cell is empty show the label
+    alone. Before, those label-only rows were read as empty cells: 予以公开 自然人 empty where 258
+    is printed, 国家秘密 empty for 14, 本机关不掌握 empty for 252, with no flag. One number for
+    seven cells fits no row's sum, so this text lost numbers and a label alone proves nothing."""
+    truth = _cells((RAW / "2019_shanghai-bangongting_github-jsstring.html").read_bytes())
+    got = _cells((FIXTURES / "2019_shanghai-bangongting_libreoffice.pdf").read_bytes())
+    assert truth[("requests", "granted", "natural_person")] == (258.0, "value")
+    assert truth[("requests", "withheld_state_secret", "natural_person")] == (14.0, "value")
+    for row in ("granted", "withheld_state_secret", "unavailable_not_held", "declined_petition"):
+        assert {got[("requests", row, c)] for c in templates.REQUEST_COLUMNS} == {(None, "unreadable")}
+    assert {k: v for k, v in got.items() if v[1] in ("value", "blank") and truth.get(k) != v} == {}

@@ -14,6 +14,7 @@ import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from enum import Enum
 
 from . import collapsed, placement, templates
 from .extract.tokens import LOST, Token
@@ -435,10 +436,9 @@ _MODEL_NOTE = {
 }
 
 
-def short_row(row: str, run: Run, n: int, blocks: tuple[int, ...], merged: bool, signed: tuple[int, ...] = ()) -> Short | None:
-    """Placements of a short row's printed values (None when the row is not such a row, or when
-    no placement puts each printed sign ("-6", "+72") in a signed column, `signed`: a count of
-    decisions is never negative)."""
+def _short_values(run: Run, n: int, merged: bool):
+    """(value tokens, their parsed values, the values to place, the model of what is missing) of a
+    run that prints fewer numbers than its row has cells; None for any other run."""
     toks = [t for t in run.tokens if t.kind != "blank"]
     if not toks or len(toks) >= n:
         return None
@@ -447,6 +447,25 @@ def short_row(row: str, run: Run, n: int, blocks: tuple[int, ...], merged: bool,
         return None
     values = [p.value if p.flag == "value" else placement.BLANK for p in parsed]
     model = "merged" if merged else ("lost" if all(t.cell >= 0 for t in toks) else "dropped")
+    return toks, parsed, values, model
+
+
+def values_lost(run: Run, n: int, blocks: tuple[int, ...], merged: bool) -> bool:
+    """Whether the run prints fewer numbers than its row has cells and no placement of them keeps
+    the row's sums: numbers were lost from this text, not only empty cells (a PDF whose table is
+    cut at the page's edge)."""
+    printed = _short_values(run, n, merged)
+    return printed is not None and not placement.placements(printed[2], n, printed[3], blocks)
+
+
+def short_row(row: str, run: Run, n: int, blocks: tuple[int, ...], merged: bool, signed: tuple[int, ...] = ()) -> Short | None:
+    """Placements of a short row's printed values (None when the row is not such a row, or when
+    no placement puts each printed sign ("-6", "+72") in a signed column, `signed`: a count of
+    decisions is never negative)."""
+    printed = _short_values(run, n, merged)
+    if printed is None:
+        return None
+    toks, parsed, values, model = printed
     pieces = [t.text for t in toks]
     gaps = len(pieces) - 1
     if model == "dropped" and gaps and all(_DIGITS.match(p) for p in pieces) and any(len(p) > 1 and p[0] == "0" for p in pieces):
@@ -543,13 +562,20 @@ def label_only_rows(runs: list[Run], rows, matches, expected: set[str]) -> list[
     return out
 
 
-def _blank_row(table: str, row: str, cols, run: Run, loose: bool = False) -> list[Cell]:
-    """A label-only row's cells: empty, unless the table holds numbers that no label claims
-    (`loose`, see _loose_numbers), which may be this row's (a PDF's text that lists a table by
-    columns prints every label apart from its values)."""
+class BlankDoubt(Enum):
+    """Why a row printed as its label alone may not be empty."""
+
+    LOOSE_NUMBERS = "row label printed with no values, but numbers no label claims stand in the table: they may be this row's"
+    VALUES_LOST = "row label printed with no values, but other rows of the table print fewer numbers than their sums need: this text lost numbers, and this row's may be among them"
+
+
+def _blank_row(table: str, row: str, cols, run: Run, doubt: BlankDoubt | None = None) -> list[Cell]:
+    """A label-only row's cells: empty, unless the table gives reason to doubt it (`doubt`): numbers
+    that no label claims (a PDF's text that lists a table by columns prints every label apart from
+    its values), or rows that lost numbers (a table cut at the page's edge)."""
     loc = f"{run.tokens[0].locator} (label only, before this)" if run.tokens else ""
-    if loose:
-        return [Cell(table, row, c, None, "unreadable", "", loc, "row label printed with no values, but numbers no label claims stand in the table: they may be this row's") for c in cols]
+    if doubt is not None:
+        return [Cell(table, row, c, None, "unreadable", "", loc, doubt.value) for c in cols]
     return [Cell(table, row, c, None, "blank", "", loc, "row label printed with no values: empty cells", "placed") for c in cols]
 
 
@@ -632,7 +658,7 @@ def align_active(tokens, lo, hi, fmt_hint, result: Alignment) -> None:
         found.add(row)
     loose = _loose_numbers(runs, matches, lambda k: len(layout.get(templates.ACTIVE_ROWS[k].key, ())) or 99, templates.ACTIVE_ROWS)
     for row, run in label_only_rows(runs, templates.ACTIVE_ROWS, matches, set(layout)):
-        result.cells.extend(_blank_row("active", row, layout[row], run, loose))
+        result.cells.extend(_blank_row("active", row, layout[row], run, BlankDoubt.LOOSE_NUMBERS if loose else None))
         found.add(row)
     signed = _signed_columns(result.cells)
     for kind, row, run, item in pending:  # each active row stands alone: no identity links them
@@ -737,11 +763,15 @@ def align_requests(tokens, lo, hi, result: Alignment) -> None:
         if tail_tokens:
             tail = [(Run(label_key("".join(t.text for t in tail_tokens)), tail_tokens, hi), len(templates.REQUEST_ROWS), None)]
     blank_rows = label_only_rows(runs, templates.REQUEST_ROWS, matches + tail, set(expected) | ({"other"} if unknown_form else set()))
-    loose = _loose_numbers(runs, matches, lambda k: n, templates.REQUEST_ROWS)
+    doubt = None
+    if _loose_numbers(runs, matches, lambda k: n, templates.REQUEST_ROWS):
+        doubt = BlankDoubt.LOOSE_NUMBERS
+    elif blank_rows and any(values_lost(run, n, (n,), result.repeats_merged) for run, _, _ in matches):
+        doubt = BlankDoubt.VALUES_LOST
     if unknown_form and any(r in templates.V2021_OTHER_ROWS for r, _ in blank_rows):
         blank_rows = [(r, run) for r, run in blank_rows if r != "other"]  # （六） heads its printed sub-rows
     for row, run in blank_rows:
-        cells = _blank_row("requests", row, cols, run, loose)
+        cells = _blank_row("requests", row, cols, run, doubt)
         result.cells.extend(cells)
         _learn(known, cells)
     if pending:
