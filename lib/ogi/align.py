@@ -15,6 +15,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import NamedTuple
 
 from . import collapsed, placement, templates
 from .extract.tokens import LOST, Token
@@ -249,7 +250,13 @@ def _note_unmatched(table: str, runs: list[Run], matches, result: "Alignment") -
         result.problems.append(f"{table}: a row not in the official format was left out: …{run.label[-16:]} ({run.tokens[0].locator})")
 
 
-def fit(run: Run, n: int, blocks: tuple[int, ...] = ()) -> tuple[list[Token] | None, str | None]:
+class Fit(NamedTuple):
+    tokens: list[Token] | None  # n cells, or None: the run does not fit the row
+    why: str | None = None  # why it does not fit
+    note: str | None = None  # what was left out to fit it, beyond padding at the row's ends
+
+
+def fit(run: Run, n: int, blocks: tuple[int, ...] = ()) -> Fit:
     """The run's tokens cut to n cells, or None and why. Trailing empty cells are layout padding,
     unless the row's block sums (`blocks`, see placement.holds) hold only with the leading ones
     taken as padding (an empty cell at each end: which one belongs to the row?).
@@ -269,9 +276,26 @@ def fit(run: Run, n: int, blocks: tuple[int, ...] = ()) -> tuple[list[Token] | N
         if blocks and toks[0].kind == "blank" and not _blocks_hold(toks, blocks):
             other = _trimmed(tokens, n, trailing_first=False)
             if len(other) == n and _blocks_hold(other, blocks):
-                return other, None
-        return toks, None
-    return None, f"{len([t for t in toks if t.kind != 'blank'])} values for {n} columns"
+                return Fit(other)
+        return Fit(toks)
+    if (padded := _padding_left_out(toks, n, blocks)) is not None:
+        return Fit(padded, note=f"{len(toks) - n} empty cell(s) more than the row has columns left out (a spanned cell written as padding); the row's sums hold")
+    return Fit(None, f"{len([t for t in toks if t.kind != 'blank'])} values for {n} columns")
+
+
+def _padding_left_out(toks: list[Token], n: int, blocks: tuple[int, ...]) -> list[Token] | None:
+    """A grid row with empty cells besides its n numbers (a converter that writes a cell spanning
+    two columns as the cell and an empty one, as markdownify does): the n numbers in order, when
+    they keep the row's sums; else None (an empty cell may be the row's, a number a stray)."""
+    if not blocks or len(toks) <= n or not all(t.cell >= 0 for t in toks):
+        return None
+    printed = [t for t in toks if t.kind != "blank"]
+    if len(printed) != n:
+        return None
+    parsed = [parse_value(t.raw) for t in printed]
+    if any(p.flag != "value" for p in parsed) or not placement.holds(tuple(p.value for p in parsed), blocks):
+        return None
+    return printed
 
 
 def _by_cell(tokens: list[Token]) -> list[Token]:
@@ -821,9 +845,9 @@ def _read_row(table, row, cols, run: Run, label_note, blocks, merged: bool, coll
     """(cells read now, pending item or None): printed cells, a collapsed run, or a short row.
     `cut`: the text after the run when more values follow it there (see _followed_by_loose_values)."""
     n = len(cols)
-    toks, why = fit(run, n, blocks)
+    toks, why, note = fit(run, n, blocks)
     if toks is not None:
-        return _cells_from_tokens(table, row, cols, toks, label_note), None
+        return _cells_from_tokens(table, row, cols, toks, "; ".join(x for x in (label_note, note) if x) or None), None
     if not merged and collapses and (pieces := collapsible(run, n)) is not None:
         if all(_DIGITS.match(p) for p in pieces):
             return [], ("collapsed", row, run, collapsed.Unknown(row, pieces, n, blocks))
@@ -995,7 +1019,7 @@ def align_appeals(tokens, lo, hi, result: Alignment, closed: bool = False) -> No
         return
     chosen = Run(chosen.label, _after_header(chosen.tokens), chosen.start)
     flat = [(r, c) for r in rows for c in cols]
-    toks, why = fit(chosen, n, (len(cols),) * len(rows))
+    toks, why, note = fit(chosen, n, (len(cols),) * len(rows))
     if toks is not None and joined_runs > 1 and not _blocks_hold(toks, (len(cols),) * len(rows)):
         # the order of blocks printed apart is an assumption: only their sums can confirm it (a
         # PDF's text may interleave the blocks' columns)
@@ -1003,7 +1027,7 @@ def align_appeals(tokens, lo, hi, result: Alignment, closed: bool = False) -> No
             result.cells.extend(_unreadable("appeals", r, cols, chosen, f"{joined_runs} runs of values joined in their printed order break the blocks' sums: their order is not the table's"))
         return
     if toks is not None:
-        cells = _cells_from_tokens("appeals", "", tuple(f"{r}|{c}" for r, c in flat), toks)
+        cells = _cells_from_tokens("appeals", "", tuple(f"{r}|{c}" for r, c in flat), toks, note)
         for cell in cells:
             cell.row, cell.column = cell.column.split("|")
         result.cells.extend(cells)

@@ -71,21 +71,30 @@ def outer_pipes(text: str) -> str:
     lines = text.split("\n")
     in_table = False
     for i, ln in enumerate(lines):
-        if "|" in ln and _DELIMITER_ROW.match(ln) and "-" in ln:
+        after = lines[i + 1] if i + 1 < len(lines) else ""
+        if _DELIMITER_ROW.match(ln) and "-" in ln and ("|" in ln or "|" in after):
+            # a bare `---` under a table's one heading cell (a heading spanning the table, as
+            # html2text writes it) delimits as well, when a row of cells follows
             in_table = True
             if i and "|" in lines[i - 1]:
                 lines[i - 1] = _closed(lines[i - 1])
-            lines[i] = _closed(ln)
+            lines[i] = _closed(ln) if "|" in ln else ln
         elif in_table and "|" in ln:
             lines[i] = _closed(ln)
+        elif in_table and ln.strip() and "|" in after:
+            continue  # a line break inside a cell (html2text writes <br> as one): the table goes on
         else:
             in_table = False
     return "\n".join(lines)
 
 
 def _closed(line: str) -> str:
+    """The row with its outer pipes. A row written without a leading pipe has no outer pipes at
+    all (html2text's tables), so a pipe at its end opens an empty last cell, which stays a cell."""
     body = line.strip()
-    return ("" if body.startswith("|") else "| ") + body + ("" if body.endswith("|") else " |")
+    if not body.startswith("|"):
+        return "| " + body + " |"
+    return body + ("" if body.endswith("|") else " |")
 
 
 def layout(text: str) -> str:
