@@ -292,8 +292,7 @@ def _padding_left_out(toks: list[Token], n: int, blocks: tuple[int, ...]) -> lis
     printed = [t for t in toks if t.kind != "blank"]
     if len(printed) != n:
         return None
-    parsed = [parse_value(t.raw) for t in printed]
-    if any(p.flag != "value" for p in parsed) or not placement.holds(tuple(p.value for p in parsed), blocks):
+    if any(parse_value(t.raw).flag != "value" for t in printed) or not _blocks_hold(printed, blocks):
         return None
     return printed
 
@@ -479,7 +478,10 @@ def values_lost(run: Run, n: int, blocks: tuple[int, ...], merged: bool) -> bool
     the row's sums: numbers were lost from this text, not only empty cells (a PDF whose table is
     cut at the page's edge)."""
     printed = _short_values(run, n, merged)
-    return printed is not None and not placement.placements(printed[2], n, printed[3], blocks)
+    if printed is None:
+        return False
+    _, _, values, model = printed
+    return not placement.placements(values, n, model, blocks)
 
 
 def short_row(row: str, run: Run, n: int, blocks: tuple[int, ...], merged: bool, signed: tuple[int, ...] = ()) -> Short | None:
