@@ -15,6 +15,7 @@ from collections import Counter
 from typing import NamedTuple
 
 from ..normalize import nfkc
+from .ruled import ruled_tables
 from .tokens import COUNTED, LOST, PAGE_NUMBER, Token, cell_tokens, row_break
 
 
@@ -51,8 +52,14 @@ _BULLETS = "•●▪◦■◆▶►*"
 _BULLET = re.compile(rf"^[ \t]*[{re.escape(_BULLETS)}][ \t]+", re.M)
 
 
+_HARD_BREAK = re.compile(r"^[ \t]*\\[ \t]*$", re.M)  # a line that is only a backslash: pandoc's markdown for an empty line
+
+
 def drop_bullets(text: str) -> str:
-    """Lines whose list markers a converter added read as the lines without them."""
+    """Lines whose list markers a converter added read as the lines without them; a line that is
+    only a markdown line break (\\) is an empty line."""
+    if "\\" in text:
+        text = _HARD_BREAK.sub("", text)
     if not any(ch in text for ch in _BULLETS):
         return text
     return _BULLET.sub("", text)
@@ -279,7 +286,7 @@ def merged_repeats(cells: list[tuple[str, str, int]]) -> bool:
 
 def read_text(text: str) -> tuple[list[Token], TextLayout]:
     """Tokens of a text report and the layout facts alignment needs."""
-    text = outer_pipes(drop_bullets(unify_line_ends(text)))
+    text = outer_pipes(drop_bullets(ruled_tables(unify_line_ends(text))))
     mode = layout(text)
     cells = text_cells(text, mode)
     tokens: list[Token] = []
