@@ -29,6 +29,11 @@ _FULL_RULE = re.compile(r"^\s*-{3,}\s*$")
 _MAY_HOLD_RULES = re.compile(r"[\u2500-\u257f]|\+[-=]|--")
 
 
+def _pipe_row(texts) -> str:
+    """One table row as a pipe row; a bar inside a cell's text (reStructuredText's line block) is a space."""
+    return "| " + " | ".join(t.replace("|", " ") for t in texts) + " |"
+
+
 def _char_width(ch: str) -> int:
     return 2 if unicodedata.east_asian_width(ch) in "WF" else 1
 
@@ -146,8 +151,7 @@ def _grid(block: list[str]) -> list[str] | None:
     pad = _padding(cells)
     out = [""] * len(block)
     for li, row in rows.items():
-        texts = [_joined(c.parts, pad).replace("|", " ") for c in sorted(row, key=lambda c: c.span)]
-        out[li] = "| " + " | ".join(texts) + " |"
+        out[li] = _pipe_row(_joined(c.parts, pad) for c in sorted(row, key=lambda c: c.span))
     return out
 
 
@@ -291,8 +295,7 @@ def _column_rule_table(lines: list[str], i: int, header: bool = True) -> tuple[i
                 return None
             for c, piece in enumerate(cut):
                 parts[c].append(piece)
-        texts = [_joined(p, 0, b - a).replace("|", " ") for p, (a, b) in zip(parts, columns)]
-        out[group[0][0] - top] = "| " + " | ".join(texts) + " |"
+        out[group[0][0] - top] = _pipe_row(_joined(p, 0, b - a) for p, (a, b) in zip(parts, columns))
     return top, stop, out
 
 
